@@ -1,0 +1,7 @@
+"""hybridize: decide, with proofs, which TensorFlow 2 functions should be graphs (``tf.function``)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,1 @@
+"""The project model: files, modules, imports, classes, functions and call sites. Evaluates nothing."""
