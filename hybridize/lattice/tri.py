@@ -32,6 +32,10 @@ class Tri(enum.Enum):
     def leq(self, other: Tri) -> bool:
         return self is other or other is Tri.MAYBE
 
+    def widen(self, other: Tri) -> Tri:
+        """The lattice has height one, so join is its own widening."""
+        return self.join(other)
+
     def or_(self, other: Tri) -> Tri:
         """Kleene disjunction: "does any of these happen?"."""
         if Tri.YES in (self, other):

@@ -50,6 +50,7 @@ class ImportBinding:
     target: str
     location: Location
     is_module_import: bool
+    written: str = ""  # the absolute target before canonicalisation ("tensorflow.compat.v2")
 
 
 @attrs.frozen(eq=False)
@@ -91,7 +92,10 @@ class ClassInfo:
 
 @attrs.frozen(eq=False)
 class ModuleInfo:
-    name: str  # dotted
+    # Dotted name, unique in the project: when two files claim the same dotted name (two scripts
+    # named ``setup.py`` in non-package directories), the later one is ``"<name>@<relpath>"``;
+    # ``file.module`` keeps the real dotted name (used for relative imports).
+    name: str
     relpath: str
     file: SourceFile
     id: str  # "<relpath>::<module>" - the id of the module's top-level code
@@ -101,6 +105,9 @@ class ModuleInfo:
     classes: dict[str, str]  # top-level class name -> class id
     variables: frozenset[str]  # other top-level assigned names
     all_names: tuple[str, ...] | None  # literal ``__all__`` if present
+    # Top-level names bound exactly once, to a plain dotted name (``Model = tf.keras.Model``):
+    # name -> that dotted source text, resolved on demand by ``Project.follow_alias``.
+    aliases: dict[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen

@@ -1,0 +1,1 @@
+"""Models of the deep-learning API (TensorFlow, Keras, NumPy, builtins) used by the interpreter."""
