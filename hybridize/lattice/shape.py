@@ -102,7 +102,8 @@ class Shape:
             return "⊥"
         if self.dims is None:
             return "?"
-        return "(" + ", ".join("?" if d is None else str(d) for d in self.dims) + ")"
+        inner = ", ".join("?" if d is None else str(d) for d in self.dims)
+        return f"({inner},)" if len(self.dims) == 1 else f"({inner})"  # rank 1 as TF: (3,)
 
     def to_json(self) -> list[int | None] | None:
         return None if self.dims is None else list(self.dims)

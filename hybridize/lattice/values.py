@@ -500,7 +500,8 @@ class Value:
 
     @staticmethod
     def atom(atom: Atom) -> Value:
-        return Value((atom,))
+        """A one-atom value; the values nested in ``atom`` are cut at ``MAX_DEPTH``."""
+        return Value((_bound_atom(atom, 0),))
 
     @staticmethod
     def tensor(
@@ -541,15 +542,15 @@ class Value:
         keys: tuple[Constant, ...] | None = None,
     ) -> Value:
         item_tuple = None if items is None else tuple(items)
-        if item_tuple is not None and len(item_tuple) > MAX_ITEMS:
-            item_tuple, keys = None, None
         if element is None:
             element = join_all(item_tuple or ())
+        if item_tuple is not None and len(item_tuple) > MAX_ITEMS:
+            item_tuple = None
         return Value.atom(
             ContainerAtom(
                 kind,
-                _bound_depth(element),
-                None if item_tuple is None else tuple(_bound_depth(i) for i in item_tuple),
+                element,
+                item_tuple,
                 keys if item_tuple is not None else None,
                 frozenset({origin}),
             )
@@ -668,23 +669,40 @@ def join_all(values: Iterable[Value]) -> Value:
     return result
 
 
+def _is_nesting(atom: Atom) -> bool:
+    """Atoms that hold values: containers, datasets, iterators and bound methods."""
+    return isinstance(atom, (ContainerAtom, DatasetAtom, IteratorAtom)) or (
+        isinstance(atom, CallableAtom) and atom.bound is not None
+    )
+
+
 def _bound_depth(value: Value, depth: int = 0) -> Value:
-    """Cut container nesting below ``MAX_DEPTH`` to an unknown, keeping the lattice finite."""
-    if depth >= MAX_DEPTH and any(isinstance(a, (ContainerAtom, DatasetAtom)) for a in value.atoms):
+    """Cut nesting (of containers, datasets, iterators, bound receivers) below ``MAX_DEPTH`` to an
+    unknown, keeping the lattice finite: ``value`` sits ``depth`` levels deep, so at most
+    ``MAX_DEPTH - depth`` levels of nesting remain in it (``MAX_DEPTH`` in a top-level value)."""
+    if depth >= MAX_DEPTH and any(_is_nesting(a) for a in value.atoms):
         return Value.unknown(UnknownReason.TOO_DEEP)
-    atoms: list[Atom] = []
-    changed = False
-    for atom in value.atoms:
-        if isinstance(atom, ContainerAtom):
-            element = _bound_depth(atom.element, depth + 1)
-            items = (
-                None if atom.items is None else tuple(_bound_depth(i, depth + 1) for i in atom.items)
-            )
-            if element is not atom.element or items != atom.items:
-                atom = attrs.evolve(atom, element=element, items=items)
-                changed = True
-        atoms.append(atom)
+    atoms = [_bound_atom(atom, depth) for atom in value.atoms]
+    changed = any(new is not old for new, old in zip(atoms, value.atoms, strict=True))
     return Value.of(atoms) if changed else value
+
+
+def _bound_atom(atom: Atom, depth: int) -> Atom:
+    """``atom`` (in a value ``depth`` levels deep) with its nested values cut at ``depth + 1``."""
+    if isinstance(atom, ContainerAtom):
+        element = _bound_depth(atom.element, depth + 1)
+        items = None if atom.items is None else tuple(_bound_depth(i, depth + 1) for i in atom.items)
+        if element is not atom.element or items != atom.items:
+            return attrs.evolve(atom, element=element, items=items)
+    elif isinstance(atom, (DatasetAtom, IteratorAtom)):
+        element = _bound_depth(atom.element, depth + 1)
+        if element is not atom.element:
+            return attrs.evolve(atom, element=element)
+    elif isinstance(atom, CallableAtom) and atom.bound is not None:
+        bound = _bound_depth(atom.bound, depth + 1)
+        if bound is not atom.bound:
+            return attrs.evolve(atom, bound=bound)
+    return atom
 
 
 _TENSOR_ATOMS = (TensorAtom, NDArrayAtom)

@@ -149,7 +149,7 @@ class FileCollector:
         self.module_name = module_name
         self.dotted = source.module
         self.is_package = source.is_package
-        self.module_id = f"{source.relpath}::{source.module}"
+        self.module_id = f"{source.relpath}::<module>"
         self.stack: list[_Task] = []
         self.used_ids: set[str] = set()
         self.function_slots: list[FunctionInfo | None] = []

@@ -1,0 +1,127 @@
+"""The library front door: ``hybridize.analyze(paths, config=None) -> Result``.
+
+Importable and usable without TensorFlow installed: the analysis only reads source files and the
+library models shipped with the package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from hybridize import __version__
+from hybridize.project.build import build_project
+from hybridize.project.model import FileStatus
+from hybridize.transfer.analysis import Analysis
+from hybridize.transfer.facts import FunctionFacts, compute_facts
+
+SCHEMA_VERSION = 1
+
+
+class UserError(Exception):
+    """Bad input from the user (missing path, no Python files, bad configuration): reported as
+    one line with exit code 2, never as a traceback."""
+
+
+@attrs.frozen
+class Config:
+    """Analysis settings (``[tool.hybridize]`` and CLI flags end up here)."""
+
+    exclude: tuple[str, ...] = ()
+    timings: bool = False  # include wall-clock timings in the JSON (off: output is deterministic)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"exclude": list(self.exclude)}
+
+
+@attrs.frozen
+class FileResult:
+    relpath: str
+    status: str
+    error: str | None
+    lines: int
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.relpath, "status": self.status}
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+@attrs.frozen
+class Result:
+    root: Path
+    files: list[FileResult]
+    functions: list[FunctionFacts]
+    config: Config
+    seconds: float
+
+    def function(self, qualname: str, path: str | None = None) -> FunctionFacts:
+        """The facts of one function by qualname (and path when several files define it)."""
+        for facts in self.functions:
+            if facts.qualname == qualname and (path is None or facts.path == path):
+                return facts
+        raise KeyError(qualname if path is None else f"{path}::{qualname}")
+
+    @property
+    def lines(self) -> int:
+        return sum(f.lines for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        summary: dict[str, Any] = {
+            "files": len(self.files),
+            "files_by_status": _count(f.status for f in self.files),
+            "functions": len(self.functions),
+            "lines": self.lines,
+        }
+        if self.config.timings:
+            summary["seconds"] = round(self.seconds, 3)
+        return {
+            "schema": SCHEMA_VERSION,
+            "tool": {"name": "hybridize", "version": __version__},
+            "settings": self.config.to_json(),
+            "files": [f.to_json() for f in self.files],
+            "functions": [f.to_json() for f in self.functions],
+            "summary": summary,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _count(values: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def analyze(
+    paths: Sequence[str | os.PathLike[str]], config: Config | None = None
+) -> Result:
+    """Analyse the Python files under ``paths`` and return the per-function facts."""
+    config = config or Config()
+    started = time.perf_counter()
+    if not paths:
+        raise UserError("no paths given")
+    for path in paths:
+        if not os.path.exists(path):
+            raise UserError(f"{os.fspath(path)}: no such file or directory")
+    project = build_project(list(paths), exclude=config.exclude)
+    if not project.files:
+        shown = ", ".join(os.fspath(p) for p in paths)
+        raise UserError(f"{shown}: no Python files found")
+    analysis = Analysis(project)
+    analysis.run()
+    functions = compute_facts(analysis)
+    files = [
+        FileResult(f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0)
+        for f in sorted(project.files, key=lambda f: f.relpath)
+    ]
+    return Result(project.root, files, functions, config, time.perf_counter() - started)

@@ -1,0 +1,255 @@
+"""The command-line front door: parse arguments, call the library API, print, choose the exit code.
+
+Holds no analysis logic: everything it prints comes from ``hybridize.api.Result`` (its JSON-able
+``to_dict()`` form, which is the stable contract), so the CLI and library can never disagree.
+Exit codes follow design §9: 0 success, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from hybridize import __version__
+
+if TYPE_CHECKING:
+    from hybridize.api import Result
+
+PROG = "hybridize"
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit code (the console script passes it to ``sys.exit``)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into ``head`` and friends: stop quietly, like other Unix tools.
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as error:  # the one place where every failure becomes an exit code
+        return _report_failure(error, show_traceback=args.traceback)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Decide which TensorFlow 2 functions should run as graphs (tf.function).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.set_defaults(command=None, traceback=False)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an internal error, print the full Python traceback",
+    )
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze = commands.add_parser(
+        "analyze",
+        parents=[common],
+        help="print the facts the analysis infers for every function",
+        description="Analyse Python files and print the per-function facts "
+        "(parameters, effects, whether the function is already a tf.function).",
+    )
+    analyze.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)"
+    )
+    analyze.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    analyze.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching GLOB (repeatable)",
+    )
+    analyze.set_defaults(handler=_run_analyze)
+    return parser
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    from hybridize import api  # imported here so that failures surface as clean exit codes
+
+    config = api.Config(exclude=tuple(args.exclude))
+    result = api.analyze(list(args.paths), config)
+    if args.format == "json":
+        text = result.to_json()
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        _print_text(result, sys.stdout)
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _report_failure(error: Exception, *, show_traceback: bool) -> int:
+    if _is_user_error(error):
+        print(f"{PROG}: error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_ERROR
+    if show_traceback:
+        traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
+    print(
+        f"{PROG}: internal error: {type(error).__name__}: {_one_line(str(error))}",
+        file=sys.stderr,
+    )
+    if not show_traceback:
+        print(f"{PROG}: rerun with --traceback for details", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _is_user_error(error: Exception) -> bool:
+    try:
+        from hybridize.api import UserError
+    except Exception:  # a broken api module is itself an internal error
+        return False
+    return isinstance(error, UserError)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split()) or "(no message)"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured or closed stream)
+        pass
+
+
+# --- text rendering -------------------------------------------------------------------------------
+# Kept here until ``report/`` has a text renderer; it reads only the JSON contract of design §8.
+
+
+def _print_text(result: Result, out: TextIO) -> None:
+    style = _Style(enabled=_use_colour(out))
+    data = result.to_dict()
+    files: list[Mapping[str, Any]] = list(data.get("files", []))
+    functions: list[Mapping[str, Any]] = list(data.get("functions", []))
+
+    by_path: dict[str, list[Mapping[str, Any]]] = {}
+    for function in functions:
+        by_path.setdefault(str(function.get("path", "")), []).append(function)
+
+    first = True
+    for path in sorted(by_path):
+        if not first:
+            out.write("\n")
+        first = False
+        for function in sorted(by_path[path], key=_source_order):
+            out.write(_function_line(function, style) + "\n")
+
+    failed = [entry for entry in files if entry.get("status") != "analyzed"]
+    if failed and not first:
+        out.write("\n")
+    for entry in sorted(failed, key=lambda e: str(e.get("path", ""))):
+        status = str(entry.get("status", "?"))
+        reason = entry.get("error")
+        detail = f": {_one_line(str(reason))}" if reason else ""
+        out.write(f"{style('bold', str(entry.get('path', '?')))}: {style('red', status)}{detail}\n")
+
+    analysed = sum(1 for entry in files if entry.get("status") == "analyzed")
+    skipped = sum(1 for entry in files if entry.get("status") == "skipped")
+    errors = len(failed) - skipped
+    function_count = int(data.get("summary", {}).get("functions", len(functions)))
+    summary = [
+        f"{_plural(analysed, 'file')} analysed",
+        _plural(function_count, "function"),
+        f"{_plural(errors, 'file')} with errors",
+    ]
+    if skipped:
+        summary.append(f"{_plural(skipped, 'file')} skipped")
+    out.write(style("dim", ", ".join(summary)) + "\n")
+
+
+def _function_line(function: Mapping[str, Any], style: _Style) -> str:
+    location = f"{function.get('path', '?')}:{function.get('line', '?')}:"
+    if function.get("col") is not None:  # 1-based in the JSON, as editors count
+        location += f"{function['col']}:"
+    parts = [style("bold", location), " ", style("cyan", _qualname(function))]
+    hybrid = function.get("hybrid")
+    if hybrid is True:
+        parts.append("  " + style("green", "[hybrid]"))
+    elif hybrid is None:
+        parts.append("  " + style("yellow", "[hybrid?]"))
+    parameters = [_parameter_text(parameter) for parameter in function.get("parameters", [])]
+    if parameters:
+        parts.append("  params: " + ", ".join(parameters))
+    effects = _effects_text(function.get("effects", []))
+    if effects:
+        parts.append("  effects: " + style("yellow", effects))
+    return "".join(parts)
+
+
+def _source_order(function: Mapping[str, Any]) -> tuple[int, str]:
+    return int(function.get("line") or 0), _qualname(function)
+
+
+def _qualname(function: Mapping[str, Any]) -> str:
+    return str(function.get("qualname") or function.get("name") or "?")
+
+
+def _parameter_text(parameter: Mapping[str, Any]) -> str:
+    """``n=python{1,2}``: the constants a Python parameter receives; ``…`` when unbounded."""
+    kind = parameter.get("kind") or "unknown"
+    values = [str(value) for value in parameter.get("values") or []]
+    if parameter.get("bounded") is False and kind in ("python", "mixed"):
+        values.append("…")
+    suffix = "{" + ",".join(values) + "}" if values else ""
+    return f"{parameter.get('name', '?')}={kind}{suffix}"
+
+
+def _effects_text(effects: Sequence[Mapping[str, Any]], limit: int = 8) -> str:
+    """``kind@path:line:col`` per distinct effect; long lists are cut (the JSON has them all)."""
+    seen: dict[str, None] = {}
+    for effect in effects:
+        at = effect.get("at")
+        seen[f"{effect.get('kind', '?')}@{at}" if at else str(effect.get("kind", "?"))] = None
+    shown = list(seen)[:limit]
+    if len(seen) > limit:
+        shown.append(f"(+{len(seen) - limit} more)")
+    return " ".join(shown)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _use_colour(out: TextIO) -> bool:
+    """Colour only for a terminal, honouring the NO_COLOR / FORCE_COLOR conventions."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class _Style:
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, name: str, text: str) -> str:
+        if not self.enabled or not text:
+            return text
+        return f"\x1b[{_ANSI[name]}m{text}\x1b[0m"

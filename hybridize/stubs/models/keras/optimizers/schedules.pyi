@@ -1,0 +1,23 @@
+"""Models of ``keras.optimizers.schedules``: calling a schedule is a small graph computation."""
+
+from hybridize.stubs.markers import op
+
+class LearningRateSchedule:
+    def __init__(self) -> None: ...
+    @op(dtype="float32", shape="scalar", cost=3)
+    def __call__(self, step) -> Tensor: ...
+
+class ExponentialDecay(LearningRateSchedule):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay") -> None: ...
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    def __init__(self, boundaries, values, name="PiecewiseConstant") -> None: ...
+
+class CosineDecay(LearningRateSchedule):
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None, warmup_steps=0) -> None: ...
+
+class PolynomialDecay(LearningRateSchedule):
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False, name="PolynomialDecay") -> None: ...
+
+class InverseTimeDecay(LearningRateSchedule):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay") -> None: ...

@@ -1,0 +1,3 @@
+"""Models of ``tensorflow.data.experimental``."""
+
+AUTOTUNE: int = -1

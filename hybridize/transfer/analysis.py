@@ -1,0 +1,1094 @@
+"""The interprocedural driver: one explicit context for a whole-project analysis.
+
+``Analysis`` owns everything that is shared between frames: the project model, the library models,
+the heap (class attributes, module globals, closure cells, ``tf.function`` wrappings), the summary
+cache keyed by ``(function id, abstract arguments)``, the call edges and the parameter values seen
+at every call site. Frames (``interpreter.Frame``) ask it to resolve names, attributes and calls.
+
+The analysis runs in rounds: module top levels first (in import order), then every function that
+no analysed code has called yet, as a root with parameters from annotations or unknown. Heap cells
+only grow (join); when a round changed the heap, the next round re-runs with the larger heap, up to
+``MAX_ROUNDS``. Facts are taken from the last round.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from hybridize.lattice.effects import Effect, EffectKind
+from hybridize.lattice.location import Location
+from hybridize.lattice.tensor import TensorKind
+from hybridize.lattice.values import (
+    CallableAtom,
+    ClassAtom,
+    ConstAtom,
+    ContainerAtom,
+    DatasetAtom,
+    InstanceAtom,
+    IteratorAtom,
+    KerasRole,
+    ModuleAtom,
+    NDArrayAtom,
+    TensorAtom,
+    UnknownAtom,
+    UnknownReason,
+    Value,
+    join_all,
+)
+from hybridize.project.build import Project
+from hybridize.project.model import FunctionInfo, ModuleInfo, SymbolKind
+from hybridize.stubs import rules
+from hybridize.stubs.loader import Models, load_models
+from hybridize.stubs.model import FunctionModel, ModelSource
+from hybridize.transfer.environment import Env
+from hybridize.transfer.interpreter import Frame
+from hybridize.transfer.summary import Summary
+
+MAX_ROUNDS = 3
+MAX_CONTEXTS = 4
+MAX_CALL_DEPTH = 24
+TF_FUNCTION = "tensorflow.function"
+
+_ANNOTATION_TENSORS: dict[str, Value] = {
+    "tensorflow.Tensor": Value.tensor(),
+    "tensorflow.Variable": Value.tensor(kind=TensorKind.VARIABLE),
+    "tensorflow.RaggedTensor": Value.tensor(kind=TensorKind.RAGGED),
+    "tensorflow.SparseTensor": Value.tensor(kind=TensorKind.SPARSE),
+    "tensorflow.types.experimental.TensorLike": Value.tensor(),
+    "numpy.ndarray": Value.ndarray(),
+    "builtins.int": Value.any_of("int"),
+    "builtins.float": Value.any_of("float"),
+    "builtins.str": Value.any_of("str"),
+    "builtins.bool": Value.any_of("bool"),
+    "builtins.bytes": Value.any_of("bytes"),
+    "tensorflow.data.Dataset": Value.atom(DatasetAtom(Value.unknown(UnknownReason.NO_CALLER))),
+}
+
+
+@attrs.frozen
+class CallEdge:
+    caller: str  # function id or module id
+    callee: str  # function id
+    location: Location
+    repeated: bool  # inside a loop / comprehension, or handed to a framework loop
+    recursive_cut: bool = False  # the call was cut because the callee was already active
+
+
+@attrs.frozen
+class Observation:
+    """A value a parameter received at one call site."""
+
+    value: Value
+    location: Location
+    detail: str
+
+
+@attrs.define
+class Heap:
+    """Flow-insensitive cells shared by all frames; ``changed`` tells the driver to run again."""
+
+    attributes: dict[tuple[str, str], Value] = attrs.Factory(dict)
+    globals: dict[tuple[str, str], Value] = attrs.Factory(dict)
+    closures: dict[tuple[str, str], Value] = attrs.Factory(dict)
+    wrapped: dict[str, tuple[Location, dict[str, str]]] = attrs.Factory(dict)
+    changed: bool = False
+
+    def _write(self, cells: dict[tuple[str, str], Value], key: tuple[str, str], value: Value) -> None:
+        previous = cells.get(key)
+        if previous is None:
+            cells[key] = value
+            self.changed = True
+            return
+        joined = previous.join(value)
+        if joined != previous:
+            cells[key] = previous.widen(joined)
+            self.changed = True
+
+    def write_attribute(self, class_id: str, name: str, value: Value) -> None:
+        self._write(self.attributes, (class_id, name), value)
+
+    def write_global(self, module: str, name: str, value: Value) -> None:
+        self._write(self.globals, (module, name), value)
+
+    def write_closure(self, function_id: str, name: str, value: Value) -> None:
+        self._write(self.closures, (function_id, name), value)
+
+
+@attrs.define
+class _LambdaInfo:
+    node: ast.Lambda
+    module: ModuleInfo
+    owner: FunctionInfo | None
+    env: Env
+
+
+class Analysis:
+    """A whole-project analysis (see module docstring)."""
+
+    def __init__(self, project: Project, models: Models | None = None) -> None:
+        self.project = project
+        self.models = models or load_models()
+        self.heap = Heap()
+        self._external_values: dict[str, Value] = {}
+        self._defaults: dict[str, dict[str, Value]] = {}
+        self._class_values: dict[str, Value] = {}
+        self._roles: dict[str, KerasRole] = {}
+        self.constructor_arguments: dict[str, Mapping[str, Value]] = {}
+        self._reset_round()
+
+    def _reset_round(self) -> None:
+        self.summaries: dict[tuple[str, tuple[Value, ...]], Summary] = {}
+        self.contexts: dict[str, int] = {}
+        self.active: list[str] = []
+        self.edges: set[CallEdge] = set()
+        self.observations: dict[str, dict[str, list[Observation]]] = {}
+        self.function_summaries: dict[str, list[Summary]] = {}
+        self.module_summaries: dict[str, Summary] = {}
+        self.lambdas: dict[str, _LambdaInfo] = {}
+        self.lambda_summaries: dict[str, list[Summary]] = {}
+
+    # -- driver -------------------------------------------------------------------------------
+    def run(self) -> None:
+        order = self._module_order()
+        functions = self._root_order()
+        for round_number in range(MAX_ROUNDS):
+            self._reset_round()
+            self.heap.changed = False
+            for module in order:
+                self._run_module(module)
+            for fid in functions:
+                if fid not in self.function_summaries:
+                    self._run_root(fid)
+            if not self.heap.changed or round_number == MAX_ROUNDS - 1:
+                break
+
+    def _module_order(self) -> list[ModuleInfo]:
+        """Modules after the project modules they import, so globals they read are assigned."""
+        modules = self.project.modules
+        seen: set[str] = set()
+        order: list[ModuleInfo] = []
+
+        def visit(name: str) -> None:
+            if name in seen:
+                return
+            seen.add(name)
+            info = modules[name]
+            targets = [b.target for b in info.imports.values()] + list(info.star_imports)
+            for target in sorted(targets):
+                parts = target.split(".")
+                for end in range(len(parts), 0, -1):
+                    candidate = ".".join(parts[:end])
+                    if candidate in modules:
+                        visit(candidate)
+                        break
+            order.append(info)
+
+        for name in sorted(modules):
+            visit(name)
+        return order
+
+    def _root_order(self) -> list[str]:
+        """Functions nobody calls by name come first, so their callees get analysed in context."""
+        called: set[str] = set()
+        for sites in self.project.call_sites.values():
+            for site in sites:
+                func = site.node.func
+                if isinstance(func, ast.Name):
+                    called.add(func.id)
+                elif isinstance(func, ast.Attribute):
+                    called.add(func.attr)
+        functions = sorted(self.project.functions)
+        uncalled = [f for f in functions if self.project.functions[f].name not in called]
+        rest = [f for f in functions if self.project.functions[f].name in called]
+        return uncalled + rest
+
+    def _run_module(self, module: ModuleInfo) -> None:
+        tree = module.file.tree
+        if tree is None:
+            return
+        frame = Frame(self, module, None, {})
+        try:
+            frame.run(tree.body)
+        except RecursionError:
+            frame.unknown(UnknownReason.TOO_DEEP, tree, "nesting too deep")
+        self.module_summaries[module.id] = frame.summary()
+
+    def _run_root(self, fid: str) -> None:
+        fn = self.project.functions[fid]
+        env, self_name = self._root_env(fn)
+        self._analyse(fn, env, self_name, None, key=("<root>",))
+
+    def _root_env(self, fn: FunctionInfo) -> tuple[Env, str | None]:
+        env: Env = {}
+        self_name: str | None = None
+        args = fn.node.args
+        positional = [*args.posonlyargs, *args.args]
+        module = self.project.module_of(fn.id)
+        for index, arg in enumerate(positional):
+            if index == 0 and fn.class_id is not None and not fn.is_staticmethod:
+                self_name = arg.arg
+                if fn.is_classmethod:
+                    env[arg.arg] = self.class_value(fn.class_id)
+                else:
+                    env[arg.arg] = Value.atom(
+                        InstanceAtom(fn.class_id, False, self.role(fn.class_id))
+                    )
+                continue
+            env[arg.arg] = self._root_parameter(fn, module, arg)
+        for arg in args.kwonlyargs:
+            env[arg.arg] = self._root_parameter(fn, module, arg)
+        if args.vararg is not None:
+            env[args.vararg.arg] = Value.container(
+                "tuple", None, Value.unknown(UnknownReason.STAR_ARGS, fn.location, "*args")
+            )
+        if args.kwarg is not None:
+            env[args.kwarg.arg] = Value.container(
+                "dict", None, Value.unknown(UnknownReason.STAR_ARGS, fn.location, "**kwargs")
+            )
+        return env, self_name
+
+    def _root_parameter(self, fn: FunctionInfo, module: ModuleInfo, arg: ast.arg) -> Value:
+        annotated = self.annotation_value(module, arg.annotation)
+        if annotated is not None:
+            return annotated
+        return Value.unknown(UnknownReason.NO_CALLER, fn.location, arg.arg)
+
+    # -- names --------------------------------------------------------------------------------
+    def global_value(self, module: ModuleInfo, name: str, node: ast.AST, frame: Frame) -> Value:
+        cell = self.heap.globals.get((module.name, name))
+        symbol = self.project.resolve_global(module.name, name)
+        if cell is not None and symbol.kind in (SymbolKind.VARIABLE, SymbolKind.UNRESOLVED):
+            return cell
+        if symbol.kind is SymbolKind.UNRESOLVED and frame.function is not None:
+            imports = self._enclosing_imports(frame.function)
+            binding = imports.get(name)
+            if binding is not None:
+                return self.value_of_dotted(binding.target)
+        return self.symbol_value(symbol.kind, symbol.ref, node, frame)
+
+    def _enclosing_imports(self, fn: FunctionInfo) -> dict[str, object]:
+        bindings: dict[str, object] = {}
+        current: FunctionInfo | None = fn
+        while current is not None:
+            for name, binding in self.project.function_imports.get(current.id, {}).items():
+                bindings.setdefault(name, binding)
+            current = self.project.functions.get(current.parent_id) if current.parent_id else None
+        return bindings
+
+    def symbol_value(self, kind: SymbolKind, ref: str, node: ast.AST, frame: Frame) -> Value:
+        if kind is SymbolKind.FUNCTION:
+            return Value.atom(CallableAtom(ref))
+        if kind is SymbolKind.CLASS:
+            return self.class_value(ref)
+        if kind is SymbolKind.MODULE:
+            return Value.atom(ModuleAtom(ref))
+        if kind is SymbolKind.VARIABLE:
+            module, _, name = ref.rpartition(":")
+            cell = self.heap.globals.get((module, name))
+            if cell is not None:
+                return cell
+            return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, f"{module}.{name} before assignment")
+        if kind is SymbolKind.EXTERNAL:
+            return self.value_of_dotted(ref)
+        return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, ref)
+
+    def value_of_dotted(self, dotted: str) -> Value:
+        """The value of an absolute dotted name: a project symbol or a modelled library name."""
+        cached = self._external_values.get(dotted)
+        if cached is not None:
+            return cached
+        head = dotted.split(".")[0]
+        if any(m == head or m.startswith(head + ".") for m in self.project.modules):
+            symbol = self.project.resolve_qualified(dotted)
+            if symbol.kind is not SymbolKind.EXTERNAL and symbol.kind is not SymbolKind.UNRESOLVED:
+                if symbol.kind is SymbolKind.FUNCTION:
+                    return Value.atom(CallableAtom(symbol.ref))
+                if symbol.kind is SymbolKind.CLASS:
+                    return self.class_value(symbol.ref)
+                if symbol.kind is SymbolKind.MODULE:
+                    return Value.atom(ModuleAtom(symbol.ref))
+                module, _, name = symbol.ref.rpartition(":")
+                return self.heap.globals.get((module, name)) or Value.unknown(
+                    UnknownReason.UNRESOLVED_NAME, None, dotted
+                )
+        value = self._external(dotted)
+        self._external_values[dotted] = value
+        return value
+
+    def _external(self, dotted: str) -> Value:
+        models = self.models
+        if models.function(dotted) is not None:
+            return Value.atom(CallableAtom("stub:" + dotted))
+        model_class = models.cls(dotted)
+        if model_class is not None:
+            return Value.atom(ClassAtom(dotted, True, model_class.role))
+        attribute = models.attribute(dotted)
+        if attribute is not None:
+            return attribute
+        return Value.atom(ModuleAtom(dotted))
+
+    def class_value(self, class_id: str) -> Value:
+        cached = self._class_values.get(class_id)
+        if cached is None:
+            cached = Value.atom(ClassAtom(class_id, False, self.role(class_id)))
+            self._class_values[class_id] = cached
+        return cached
+
+    def role(self, class_id: str) -> KerasRole:
+        """Keras Model / Layer (or ``tf.Module``) recognition through the resolved bases."""
+        cached = self._roles.get(class_id)
+        if cached is not None:
+            return cached
+        role = KerasRole.NONE
+        for base in self.project.mro(class_id):
+            if base in self.project.classes:
+                continue
+            model_class = self.models.cls(base)
+            if model_class is not None and model_class.role is not KerasRole.NONE:
+                role = model_class.role
+                break
+        self._roles[class_id] = role
+        return role
+
+    def closure_value(self, function_id: str, name: str) -> Value | None:
+        value = self.heap.closures.get((function_id, name))
+        if value is not None:
+            return value
+        nested = self.project.nested.get(function_id, {})
+        target = nested.get(name)
+        if target is not None:
+            if target in self.project.functions:
+                return Value.atom(CallableAtom(target))
+            if target in self.project.classes:
+                return self.class_value(target)
+        fn = self.project.functions.get(function_id)
+        if fn is not None and name in _parameter_names(fn):
+            params = self.observations.get(function_id, {}).get(name)
+            if params:
+                return join_all(o.value for o in params)
+            return Value.unknown(UnknownReason.NO_CALLER, fn.location, name)
+        return None
+
+    def annotation_value(self, module: ModuleInfo, annotation: ast.expr | None) -> Value | None:
+        """A parameter annotation as evidence: ``tf.Tensor`` -> tensor, ``int`` -> any int, ..."""
+        if annotation is None:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                annotation = ast.parse(annotation.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            left = self.annotation_value(module, annotation.left)
+            right = self.annotation_value(module, annotation.right)
+            if left is None or right is None:
+                return None
+            return left.join(right)
+        if isinstance(annotation, ast.Constant) and annotation.value is None:
+            return Value.NONE
+        if isinstance(annotation, ast.Subscript):
+            head = _dotted(annotation.value)
+            target = self._resolve_dotted_name(module, head) if head else None
+            inner = annotation.slice
+            if target in ("typing.Optional",):
+                value = self.annotation_value(module, inner)
+                return None if value is None else value.join(Value.NONE)
+            if target in ("typing.Union",) and isinstance(inner, ast.Tuple):
+                parts = [self.annotation_value(module, e) for e in inner.elts]
+                if any(p is None for p in parts):
+                    return None
+                return join_all(p for p in parts if p is not None)
+            kind = {"builtins.list": "list", "typing.List": "list", "builtins.tuple": "tuple",
+                    "typing.Tuple": "tuple", "typing.Sequence": "list",
+                    "collections.abc.Sequence": "list"}.get(target or "")  # fmt: skip
+            if kind is not None:
+                elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+                parts = [self.annotation_value(module, e) for e in elements if not (
+                    isinstance(e, ast.Constant) and e.value is Ellipsis)]
+                if not parts or any(p is None for p in parts):
+                    return None
+                return Value.container(kind, None, join_all(p for p in parts if p is not None))
+            return None
+        dotted = _dotted(annotation)
+        if dotted is None:
+            return None
+        target = self._resolve_dotted_name(module, dotted)
+        if target is None:
+            return None
+        known = _ANNOTATION_TENSORS.get(target)
+        if known is not None:
+            return known
+        if target in self.project.classes:
+            return Value.atom(InstanceAtom(target, False, self.role(target)))
+        model_class = self.models.cls(target)
+        if model_class is not None:
+            return Value.atom(InstanceAtom(target, True, model_class.role))
+        return None
+
+    def _resolve_dotted_name(self, module: ModuleInfo, dotted: str) -> str | None:
+        head, _, rest = dotted.partition(".")
+        symbol = self.project.resolve_global(module.name, head)
+        if symbol.kind is SymbolKind.CLASS and not rest:
+            return symbol.ref
+        if symbol.kind in (SymbolKind.EXTERNAL, SymbolKind.MODULE):
+            full = symbol.ref + ("." + rest if rest else "")
+            if symbol.kind is SymbolKind.MODULE:
+                resolved = self.project.resolve_qualified(full)
+                if resolved.kind is SymbolKind.CLASS:
+                    return resolved.ref
+            return full
+        return None
+
+    # -- attributes ---------------------------------------------------------------------------
+    def attribute(
+        self, receiver: Value, name: str, node: ast.AST, frame: Frame, quiet: bool = False
+    ) -> Value:
+        result = Value.BOTTOM
+        for atom in receiver.atoms:
+            result = result.join(self._attribute_of(atom, name, node, frame, quiet))
+        return result
+
+    def _attribute_of(
+        self, atom: object, name: str, node: ast.AST, frame: Frame, quiet: bool
+    ) -> Value:
+        if isinstance(atom, UnknownAtom):
+            return Value.atom(atom)
+        if isinstance(atom, ModuleAtom):
+            return self._module_attribute(atom.name, name, node, frame)
+        if isinstance(atom, InstanceAtom):
+            return self._instance_attribute(atom, name, node, frame, quiet)
+        if isinstance(atom, ClassAtom):
+            if atom.external:
+                return self.value_of_dotted(f"{atom.ref}.{name}")
+            return self._class_attribute(atom, name, node, frame, quiet)
+        for qualname in rules.class_of_atom(atom):  # type: ignore[arg-type]
+            value = self._model_member(qualname, name, Value.atom(atom), node, frame)  # type: ignore[arg-type]
+            if value is not None:
+                return value
+        if quiet:
+            return Value.BOTTOM
+        return frame.unknown(UnknownReason.UNMODELLED_CALL, node, f"attribute {name}")
+
+    def _module_attribute(self, module: str, name: str, node: ast.AST, frame: Frame) -> Value:
+        if module in self.project.modules:
+            cell = self.heap.globals.get((module, name))
+            if cell is not None:
+                return cell
+            symbol = self.project.resolve_qualified(f"{module}.{name}")
+            if symbol.kind is SymbolKind.EXTERNAL and symbol.ref == f"{module}.{name}":
+                return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, symbol.ref)
+            return self.symbol_value(symbol.kind, symbol.ref, node, frame)
+        return self.value_of_dotted(f"{module}.{name}")
+
+    def _class_attribute(
+        self, atom: ClassAtom, name: str, node: ast.AST, frame: Frame, quiet: bool
+    ) -> Value:
+        fid = self.project.method(atom.ref, name)
+        if fid is not None:
+            fn = self.project.functions[fid]
+            if fn.is_classmethod:
+                return Value.atom(CallableAtom(fid, Value.atom(atom)))
+            return Value.atom(CallableAtom(fid))
+        for cls in self.project.mro(atom.ref):
+            cell = self.heap.attributes.get((cls, name))
+            if cell is not None:
+                return cell
+            if cls not in self.project.classes:
+                value = self.value_of_dotted(f"{cls}.{name}")
+                if value.only(ModuleAtom) is None:
+                    return value
+        if quiet:
+            return Value.BOTTOM
+        return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, f"{atom.ref}.{name}")
+
+    def _instance_attribute(
+        self, atom: InstanceAtom, name: str, node: ast.AST, frame: Frame, quiet: bool
+    ) -> Value:
+        receiver = Value.atom(atom)
+        if atom.external:
+            value = self._model_member(atom.cls, name, receiver, node, frame)
+            if value is not None:
+                return value
+            if quiet:
+                return Value.BOTTOM
+            return frame.unknown(UnknownReason.UNMODELLED_CALL, node, f"{atom.cls}.{name}")
+        fid = self.project.method(atom.cls, name)
+        if fid is not None:
+            fn = self.project.functions[fid]
+            if fn.is_property:
+                return self.call_function(frame, fid, [], {}, node, receiver=receiver)
+            if fn.is_staticmethod:
+                return Value.atom(CallableAtom(fid))
+            if fn.is_classmethod and fn.class_id is not None:
+                return Value.atom(CallableAtom(fid, self.class_value(atom.cls)))
+            return Value.atom(CallableAtom(fid, receiver))
+        for cls in self.project.mro(atom.cls):
+            cell = self.heap.attributes.get((cls, name))
+            if cell is not None:
+                return cell
+        for cls in self.project.mro(atom.cls):
+            if cls in self.project.classes:
+                continue
+            value = self._model_member(cls, name, receiver, node, frame)
+            if value is not None:
+                return value
+        if quiet:
+            return Value.BOTTOM
+        return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, f"attribute {name}")
+
+    def _model_member(
+        self, class_qualname: str, name: str, receiver: Value, node: ast.AST, frame: Frame
+    ) -> Value | None:
+        method = self.models.method(class_qualname, name)
+        if method is not None:
+            return Value.atom(CallableAtom("stub:" + method.qualname, receiver))
+        prop = self.models.property(class_qualname, name)
+        if prop is not None:
+            return self._apply_model(frame, prop, [], {}, node, receiver, False)
+        rule = self.models.class_attribute(class_qualname, name)
+        if rule is not None:
+            return rules.attribute_value(rule, receiver, frame.loc(node))
+        return None
+
+    def super_attribute(self, frame: Frame, node: ast.Attribute) -> Value:
+        """``super().name``: the method of the next class in the MRO, bound to ``self``."""
+        fn = frame.function
+        if fn is None or fn.class_id is None or frame.self_name is None:
+            return frame.unknown(UnknownReason.DYNAMIC_FEATURE, node, "super()")
+        receiver = frame.lookup(frame.self_name, node)
+        mro = self.project.mro(fn.class_id)
+        for cls in mro[1:]:
+            if cls in self.project.classes:
+                fid = self.project.classes[cls].methods.get(node.attr)
+                if fid is not None:
+                    return Value.atom(CallableAtom(fid, receiver))
+                continue
+            value = self._model_member(cls, node.attr, receiver, node, frame)
+            if value is not None:
+                return value
+        return Value.atom(CallableAtom("stub:builtins.object." + node.attr, receiver))
+
+    def lambda_value(self, frame: Frame, node: ast.Lambda) -> Value:
+        for fid in self.project.nested.get(frame.owner_id, {}).values():
+            fn = self.project.functions.get(fid)
+            if fn is not None and fn.node is node:
+                return Value.atom(CallableAtom(fid))
+        for fid in frame.module.functions.values():
+            fn = self.project.functions.get(fid)
+            if fn is not None and fn.node is node:
+                return Value.atom(CallableAtom(fid))
+        ref = f"lambda:{frame.relpath}:{node.lineno}:{node.col_offset}"
+        info = self.lambdas.get(ref)
+        env = dict(frame.env or {})
+        if frame.closure:
+            env = {**frame.closure, **env}
+        if info is None:
+            self.lambdas[ref] = _LambdaInfo(node, frame.module, frame.function, env)
+        else:
+            for name, value in env.items():
+                previous = info.env.get(name)
+                info.env[name] = value if previous is None else previous.join(value)
+        return Value.atom(CallableAtom(ref))
+
+    # -- calls --------------------------------------------------------------------------------
+    def call_value(
+        self,
+        frame: Frame,
+        callee: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        star: bool = False,
+    ) -> Value:
+        result = Value.BOTTOM
+        for atom in callee.atoms:
+            result = result.join(self._call_atom(frame, atom, args, kwargs, node, star))
+        return result
+
+    def _call_atom(
+        self,
+        frame: Frame,
+        atom: object,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        star: bool,
+    ) -> Value:
+        if isinstance(atom, CallableAtom):
+            if atom.ref.startswith("stub:"):
+                return self.call_stub(frame, atom.ref[5:], args, kwargs, node, atom.bound, star)
+            if atom.ref.startswith("lambda:"):
+                return self._call_lambda(frame, atom.ref, args, node)
+            if atom.ref in self.project.functions:
+                return self.call_function(frame, atom.ref, args, kwargs, node, atom.bound, star)
+        elif isinstance(atom, ClassAtom):
+            if atom.external:
+                return self.call_stub(frame, atom.ref, args, kwargs, node, None, star)
+            return self._instantiate(frame, atom, args, kwargs, node, star)
+        elif isinstance(atom, InstanceAtom):
+            return self._call_instance(frame, atom, args, kwargs, node, star)
+        elif isinstance(atom, ModuleAtom):
+            return self.call_stub(frame, atom.name, args, kwargs, node, None, star)
+        detail = _call_name(node)
+        frame.unknown_call = True
+        frame.add_effect(EffectKind.UNKNOWN_CALL, node, detail)
+        if isinstance(atom, UnknownAtom):
+            return Value.unknown(UnknownReason.UNMODELLED_CALL, frame.loc(node), detail)
+        return frame.unknown(UnknownReason.UNMODELLED_CALL, node, detail)
+
+    def _instantiate(
+        self,
+        frame: Frame,
+        atom: ClassAtom,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        star: bool,
+    ) -> Value:
+        site = frame.alloc(node)
+        instance = Value.atom(InstanceAtom(atom.ref, False, atom.role, frozenset({site})))
+        init = self.project.method(atom.ref, "__init__")
+        if init is not None:
+            self.call_function(frame, init, args, kwargs, node, instance, star)
+        return instance
+
+    def _call_instance(
+        self,
+        frame: Frame,
+        atom: InstanceAtom,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        star: bool,
+    ) -> Value:
+        receiver = Value.atom(atom)
+        if atom.external:
+            method = self.models.method(atom.cls, "__call__")
+            if method is not None:
+                return self.call_stub(frame, method.qualname, args, kwargs, node, receiver, star)
+            return self._unknown_call(frame, node)
+        fid = self.project.method(atom.cls, "__call__")
+        if fid is not None:
+            return self.call_function(frame, fid, args, kwargs, node, receiver, star)
+        if atom.role in (KerasRole.LAYER, KerasRole.MODEL):
+            build = self.project.method(atom.cls, "build")
+            if build is not None:
+                shape = rules.attribute_value("shape-of:self", args[0], frame.loc(node)) if args else Value.unknown(UnknownReason.STAR_ARGS)
+                self.call_function(frame, build, [shape], {}, node, receiver, False)
+            call = self.project.method(atom.cls, "call")
+            if call is not None:
+                return self.call_function(frame, call, args, kwargs, node, receiver, star)
+            for cls in self.project.mro(atom.cls):
+                if cls not in self.project.classes:
+                    method = self.models.method(cls, "__call__")
+                    if method is not None:
+                        return self.call_stub(frame, method.qualname, args, kwargs, node, receiver, star)
+        return self._unknown_call(frame, node)
+
+    def _unknown_call(self, frame: Frame, node: ast.AST) -> Value:
+        detail = _call_name(node)
+        frame.unknown_call = True
+        frame.add_effect(EffectKind.UNKNOWN_CALL, node, detail)
+        return frame.unknown(UnknownReason.UNMODELLED_CALL, node, detail)
+
+    def call_stub(
+        self,
+        frame: Frame,
+        qualname: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        receiver: Value | None,
+        star: bool,
+    ) -> Value:
+        model = self.models.function(qualname)
+        if model is None:
+            model_class = self.models.cls(qualname)
+            if model_class is not None and model_class.init is not None:
+                site = frame.alloc(node)
+                return self._apply_model(
+                    frame, model_class.init, args, kwargs, node, receiver, star, site=site
+                )
+            return self._unknown_call(frame, node)
+        if model.qualname == TF_FUNCTION:
+            return self._wrap_tf_function(frame, args, node)
+        return self._apply_model(frame, model, args, kwargs, node, receiver, star)
+
+    def _apply_model(
+        self,
+        frame: Frame,
+        model: FunctionModel,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        receiver: Value | None,
+        star: bool,
+        site: str | None = None,
+    ) -> Value:
+        location = frame.loc(node)
+        bound = rules.bind(
+            model,
+            args,
+            kwargs,
+            location,
+            receiver=receiver,
+            unbound_star=star,
+            init_arguments=self._init_arguments(receiver),
+        )
+        if model.is_constructor and site is not None:
+            self.constructor_arguments[site] = bound.arguments
+        call = node if isinstance(node, ast.Call) else None
+        for kind, detail in rules.call_effects(model, bound):
+            targets: frozenset[str] = frozenset()
+            if kind is EffectKind.ITERATOR_ADVANCE:
+                iterator = args[0] if args else receiver
+                targets = iterator.origins() if iterator is not None else frozenset()
+                targets = targets or frozenset({"?"})
+            frame.add_effect(kind, node, detail, targets)
+        for name, mutated in rules.mutated_arguments(model, bound):
+            root = _argument_node(call, model, name)
+            if root is not None:
+                frame.mutation(root, mutated, node, model.qualname.rsplit(".", 1)[-1] + "()")
+            else:
+                frame.mutation(ast.Name(id="?"), mutated, node, model.qualname)
+        if model.is_op:
+            frame.add_op(model.op_cost)
+        if model.source is ModelSource.FALLBACK:
+            frame.unknowns.append(UnknownAtom(UnknownReason.STUB_DEFAULT, location, model.qualname))
+        repeated = any(c.repeated for c in model.calls)
+
+        def invoke(callable_value: Value, call_args: list[Value]) -> Value:
+            if repeated:
+                frame.loop_depth += 1
+            try:
+                return self.call_value(frame, callable_value, call_args, {}, node)
+            finally:
+                if repeated:
+                    frame.loop_depth -= 1
+
+        result = rules.evaluate(model, bound, invoke, origin=site)
+        self._keras_loop(frame, model, receiver, node)
+        return result
+
+    def _init_arguments(self, receiver: Value | None) -> dict[str, Value] | None:
+        """Constructor arguments of an external instance (``Dense(10)`` -> ``units``), when the
+        instance comes from exactly one allocation site."""
+        if receiver is None:
+            return None
+        instances = receiver.of_type(InstanceAtom)
+        if len(instances) != 1 or len(instances[0].origins) != 1:
+            return None
+        site = next(iter(instances[0].origins))
+        arguments = self.constructor_arguments.get(site)
+        return None if arguments is None else dict(arguments)
+
+    def _keras_loop(
+        self, frame: Frame, model: FunctionModel, receiver: Value | None, node: ast.AST
+    ) -> None:
+        """``model.fit(...)`` runs the project model's step functions repeatedly."""
+        steps = model.loop_methods
+        if not steps or receiver is None:
+            return
+        for atom in receiver.of_type(InstanceAtom):
+            if atom.external:
+                continue
+            for step in steps:
+                fid = self.project.method(atom.cls, step)
+                if fid is None:
+                    continue
+                frame.loop_depth += 1
+                try:
+                    self.call_function(frame, fid, [Value.tensor()], {}, node, Value.atom(atom))
+                finally:
+                    frame.loop_depth -= 1
+                break
+
+    def _wrap_tf_function(self, frame: Frame, args: list[Value], node: ast.AST) -> Value:
+        """``tf.function(g)`` wraps ``g``: it becomes hybrid; the result calls ``g``."""
+        call = node if isinstance(node, ast.Call) else None
+        options = {} if call is None else {k.arg: ast.unparse(k.value) for k in call.keywords if k.arg}
+        if not args:
+            return Value.atom(CallableAtom("stub:" + TF_FUNCTION))
+        for atom in args[0].of_type(CallableAtom):
+            if atom.ref in self.project.functions and atom.ref not in self.heap.wrapped:
+                self.heap.wrapped[atom.ref] = (frame.loc(node), options)
+        return args[0]
+
+    def _call_lambda(self, frame: Frame, ref: str, args: list[Value], node: ast.AST) -> Value:
+        info = self.lambdas.get(ref)
+        if info is None:
+            return self._unknown_call(frame, node)
+        if ref in self.active:
+            return Value.unknown(UnknownReason.RECURSIVE_CALL, frame.loc(node), "lambda")
+        params = [a.arg for a in [*info.node.args.posonlyargs, *info.node.args.args]]
+        env: Env = {}
+        for index, name in enumerate(params):
+            env[name] = args[index] if index < len(args) else Value.unknown(UnknownReason.STAR_ARGS)
+        inner = Frame(self, info.module, info.owner, env, params=frozenset(params), closure=info.env)
+        inner.allocations |= frame.allocations
+        inner.loop_depth = frame.loop_depth
+        self.active.append(ref)
+        try:
+            result = inner.eval(info.node.body)
+        finally:
+            self.active.pop()
+        summary = inner.summary()
+        self.lambda_summaries.setdefault(ref, []).append(summary)
+        frame.merge_callee(summary, node)
+        return result
+
+    def call_function(
+        self,
+        frame: Frame,
+        fid: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        receiver: Value | None = None,
+        star: bool = False,
+    ) -> Value:
+        fn = self.project.functions[fid]
+        location = frame.loc(node)
+        env, self_name = self._bind(fn, args, kwargs, receiver, star, location, frame)
+        repeated = frame.loop_depth > 0
+        if fid in self.active or len(self.active) >= MAX_CALL_DEPTH:
+            self.edges.add(CallEdge(frame.owner_id, fid, location, repeated, recursive_cut=True))
+            if fid in self.active:
+                return Value.unknown(UnknownReason.RECURSIVE_CALL, location, fn.qualname)
+            return Value.unknown(UnknownReason.TOO_DEEP, location, fn.qualname)
+        self.edges.add(CallEdge(frame.owner_id, fid, location, repeated))
+        key = tuple(env[name] for name in sorted(env))
+        summary = self.summaries.get((fid, key))
+        if summary is None:
+            count = self.contexts.get(fid, 0)
+            if count >= MAX_CONTEXTS:
+                generic_key: tuple[Value, ...] = ("<generic>",)  # type: ignore[assignment]
+                summary = self.summaries.get((fid, generic_key))
+                if summary is None:
+                    root_env, _ = self._root_env(fn)
+                    if self_name is not None and self_name in env:
+                        root_env[self_name] = env[self_name]
+                    closure = frame.env if fn.parent_id == frame.owner_id else None
+                    summary = self._analyse(fn, root_env, self_name, closure, generic_key)
+            else:
+                self.contexts[fid] = count + 1
+                closure = frame.env if fn.parent_id == frame.owner_id else None
+                summary = self._analyse(fn, env, self_name, closure, key)
+        frame.merge_callee(summary, node)
+        return summary.returns
+
+    def _analyse(
+        self,
+        fn: FunctionInfo,
+        env: Env,
+        self_name: str | None,
+        closure: Env | None,
+        key: tuple[object, ...],
+    ) -> Summary:
+        module = self.project.module_of(fn.id)
+        exempt = fn.name == "build" and fn.class_id is not None and self.role(
+            fn.class_id
+        ) in (KerasRole.LAYER, KerasRole.MODEL)
+        frame = Frame(
+            self,
+            module,
+            fn,
+            env,
+            params=frozenset(_parameter_names(fn)),
+            self_name=self_name,
+            closure=dict(closure) if closure is not None else None,
+            exempt_self_writes=exempt,
+        )
+        self.active.append(fn.id)
+        try:
+            if isinstance(fn.node, ast.Lambda):
+                frame.returns = frame.eval(fn.node.body)
+            else:
+                frame.run(fn.node.body)
+                if frame.env is not None:
+                    frame.returns = frame.returns.join(Value.NONE)
+                    frame.exit_env = frame.env
+        except RecursionError:
+            frame.unknown(UnknownReason.TOO_DEEP, fn.node, "nesting too deep")
+        finally:
+            self.active.pop()
+        summary = frame.summary()
+        if fn.is_generator:
+            site = f"{fn.relpath}:{fn.location.line}:gen"
+            summary = attrs.evolve(
+                summary,
+                returns=Value.atom(IteratorAtom(summary.yields, frozenset({site}))),
+                allocations=summary.allocations | {site},
+            )
+        elif fn.is_async:
+            summary = attrs.evolve(
+                summary, returns=Value.unknown(UnknownReason.UNSUPPORTED_SYNTAX, fn.location, "coroutine")
+            )
+        if fn.id in self.project.nested and frame.exit_env is not None:
+            for name, value in frame.exit_env.items():
+                self.heap.write_closure(fn.id, name, value)
+        self.summaries[(fn.id, key)] = summary  # type: ignore[index]
+        self.function_summaries.setdefault(fn.id, []).append(summary)
+        return summary
+
+    def _bind(
+        self,
+        fn: FunctionInfo,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        receiver: Value | None,
+        star: bool,
+        location: Location,
+        frame: Frame,
+    ) -> tuple[Env, str | None]:
+        """Python's argument binding; records what each parameter received at this call site."""
+        spec = fn.node.args
+        positional = [*spec.posonlyargs, *spec.args]
+        env: Env = {}
+        self_name: str | None = None
+        remaining = list(args)
+        is_method = fn.class_id is not None and not fn.is_staticmethod and not fn.is_lambda
+        if is_method and positional:
+            self_name = positional[0].arg
+            if receiver is not None:
+                env[self_name] = receiver
+            elif remaining:
+                env[self_name] = remaining.pop(0)
+            else:
+                env[self_name] = Value.atom(InstanceAtom(fn.class_id or "?", False))
+            positional = positional[1:]
+        defaults = self._default_values(fn)
+        observed = self.observations.setdefault(fn.id, {})
+        caller = frame.function.qualname if frame.function is not None else "<module>"
+        extra: list[Value] = []
+        for index, arg in enumerate(positional):
+            name = arg.arg
+            if index < len(remaining):
+                value = remaining[index]
+                detail = f"argument {index + 1} from {caller}"
+            elif name in kwargs:
+                value = kwargs.pop(name)
+                detail = f"keyword from {caller}"
+            elif star:
+                value = Value.unknown(UnknownReason.STAR_ARGS, location, "unpacked arguments")
+                detail = f"unpacked arguments from {caller}"
+            elif name in defaults:
+                value = defaults[name]
+                detail = "default value"
+            else:
+                value = Value.unknown(UnknownReason.STAR_ARGS, location, f"missing argument {name}")
+                detail = "missing argument"
+            env[name] = value
+            observed.setdefault(name, []).append(Observation(value, location, detail))
+        if len(remaining) > len(positional):
+            extra = remaining[len(positional):]
+        for arg in spec.kwonlyargs:
+            name = arg.arg
+            if name in kwargs:
+                value = kwargs.pop(name)
+                detail = f"keyword from {caller}"
+            elif name in defaults:
+                value = defaults[name]
+                detail = "default value"
+            else:
+                value = Value.unknown(UnknownReason.STAR_ARGS, location, f"keyword {name}")
+                detail = "unpacked keywords"
+            env[name] = value
+            observed.setdefault(name, []).append(Observation(value, location, detail))
+        if spec.vararg is not None:
+            items = extra if not star else None
+            element = join_all(extra) if extra else Value.BOTTOM
+            if star:
+                element = element.join(Value.unknown(UnknownReason.STAR_ARGS, location, "*args"))
+            env[spec.vararg.arg] = Value.container("tuple", items, element)
+        if spec.kwarg is not None:
+            element = join_all(kwargs.values()) if kwargs else Value.BOTTOM
+            if star:
+                element = element.join(Value.unknown(UnknownReason.STAR_ARGS, location, "**kwargs"))
+            keys = tuple(kwargs) if not star else None
+            env[spec.kwarg.arg] = Value.container(
+                "dict", list(kwargs.values()) if keys is not None else None, element, keys=keys
+            )
+        return env, self_name
+
+    def _default_values(self, fn: FunctionInfo) -> dict[str, Value]:
+        """Default values, evaluated once in the defining module's scope."""
+        cached = self._defaults.get(fn.id)
+        if cached is not None:
+            return cached
+        spec = fn.node.args
+        positional = [*spec.posonlyargs, *spec.args]
+        module = self.project.module_of(fn.id)
+        evaluator = Frame(self, module, None, {})
+        evaluator.env = dict()
+        values: dict[str, Value] = {}
+        for arg, default in zip(positional[len(positional) - len(spec.defaults):], spec.defaults):
+            values[arg.arg] = _evaluate_quietly(evaluator, default)
+        for arg, kw_default in zip(spec.kwonlyargs, spec.kw_defaults):
+            if kw_default is not None:
+                values[arg.arg] = _evaluate_quietly(evaluator, kw_default)
+        self._defaults[fn.id] = values
+        return values
+
+
+def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:
+    # Defaults are evaluated at definition time, in the module; their effects belong there.
+    saved_function = frame.function
+    try:
+        return frame.eval(node)
+    finally:
+        frame.function = saved_function
+
+
+def _parameter_names(fn: FunctionInfo) -> list[str]:
+    spec = fn.node.args
+    names = [a.arg for a in [*spec.posonlyargs, *spec.args, *spec.kwonlyargs]]
+    if spec.vararg is not None:
+        names.append(spec.vararg.arg)
+    if spec.kwarg is not None:
+        names.append(spec.kwarg.arg)
+    return names
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _call_name(node: ast.AST) -> str:
+    func = node.func if isinstance(node, ast.Call) else node
+    try:
+        text = ast.unparse(func)  # type: ignore[arg-type]
+    except Exception:  # pragma: no cover
+        text = type(func).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _argument_node(call: ast.Call | None, model: FunctionModel, name: str) -> ast.expr | None:
+    """The argument expression bound to parameter ``name`` (the receiver for ``self``)."""
+    if call is None:
+        return None
+    if name == "self":
+        return call.func.value if isinstance(call.func, ast.Attribute) else None
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    positional = [p.name for p in model.params if p.name != "self"]
+    if name in positional:
+        index = positional.index(name)
+        if index < len(call.args):
+            return call.args[index]
+    return None
+
+
+def effects_through(effects: Iterable[Effect], site: Location) -> list[Effect]:
+    return [e.through(site) for e in effects]

@@ -1,0 +1,474 @@
+"""Per-function facts: what the analysis knows about each function, with evidence locations.
+
+These records are the interface to the decision layer (``refactor``) and the ``functions`` part of
+the JSON contract (design §8). They are computed from a finished ``Analysis``: the summaries of all
+contexts of a function joined, parameter values joined over every call site, and the graph facts
+(recursion, repetition, tracing by callers).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from hybridize.lattice.effects import Effect, EffectKind, Effects
+from hybridize.lattice.location import Location
+from hybridize.lattice.tri import Tri
+from hybridize.lattice.values import (
+    ConstAtom,
+    NDArrayAtom,
+    UnknownAtom,
+    Value,
+    join_all,
+)
+from hybridize.project.model import FunctionInfo, SymbolKind
+from hybridize.transfer.analysis import TF_FUNCTION, Analysis, CallEdge
+from hybridize.transfer.callgraph import called_repeatedly, recursive_functions, traced_functions
+from hybridize.transfer.summary import Summary
+
+MAX_EVIDENCE = 8
+
+FACT_NAMES = (
+    "has_tensor_parameter",
+    "has_python_parameter",
+    "python_side_effects",
+    "recursive",
+    "tensor_computation",
+    "eager_only_calls",
+    "creates_variables",
+    "called_repeatedly",
+    "all_callers_hybrid",
+    "hybrid",
+    "generator",
+    "asynchronous",
+)
+
+
+@attrs.frozen
+class Evidence:
+    location: Location
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"at": str(self.location), "detail": self.detail}
+
+
+@attrs.frozen
+class ParameterFacts:
+    name: str
+    value: Value
+    source: str  # call-sites | annotation | none
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.value.kind()
+
+    @property
+    def bounded(self) -> Tri:
+        """Is the set of Python values this parameter receives finite and known?"""
+        consts = [a for a in self.value.atoms if isinstance(a, ConstAtom)]
+        if not consts:
+            return Tri.MAYBE
+        if self.value.has_unknown or any(c.values is None for c in consts):
+            return Tri.NO
+        return Tri.YES
+
+    def constants(self) -> list[str]:
+        result: list[str] = []
+        for atom in self.value.atoms:
+            if isinstance(atom, ConstAtom) and atom.values is not None:
+                result.extend(atom.sorted_values())
+        return sorted(result)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "type": self.value.type_name(),
+            "value": self.value.pretty(),
+            "values": self.constants(),
+            "bounded": self.bounded.to_json(),
+            "source": self.source,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+        data.update(_tensor_json(self.value))
+        return data
+
+
+@attrs.frozen
+class Decorator:
+    text: str
+    args: Mapping[str, str]
+    location: Location
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "args": dict(sorted(self.args.items())), "at": str(self.location)}
+
+
+@attrs.frozen
+class FunctionFacts:
+    id: str
+    path: str
+    qualname: str
+    name: str
+    location: Location
+    end_line: int
+    hybrid: bool
+    decorator: Decorator | None
+    parameters: tuple[ParameterFacts, ...]
+    returns: Value
+    effects: Effects
+    facts: Mapping[str, Tri]
+    estimated_ops: int | None
+    tensor_loop: bool
+    callers: tuple[str, ...]
+    callees: tuple[str, ...]
+    call_sites: tuple[Evidence, ...]
+    recursion_cycle: tuple[str, ...]
+    unknowns: tuple[UnknownAtom, ...]
+    tensor_iterations: tuple[Location, ...]
+    iterations_accumulate: tuple[Location, ...]
+
+    def fact(self, name: str) -> Tri:
+        return self.facts[name]
+
+    def to_json(self) -> dict[str, Any]:
+        returns: dict[str, Any] = {
+            "kind": self.returns.kind(),
+            "type": self.returns.type_name(),
+            "value": self.returns.pretty(),
+        }
+        returns.update(_tensor_json(self.returns))
+        return {
+            "id": self.id,
+            "path": self.path,
+            "qualname": self.qualname,
+            "name": self.name,
+            "line": self.location.line,
+            "col": self.location.col + 1,
+            "end_line": self.end_line,
+            "hybrid": self.hybrid,
+            "decorator": None if self.decorator is None else self.decorator.to_json(),
+            "parameters": [p.to_json() for p in self.parameters],
+            "returns": returns,
+            "facts": {name: self.facts[name].to_json() for name in FACT_NAMES},
+            "estimated_ops": self.estimated_ops,
+            "tensor_loop": self.tensor_loop,
+            "effects": [_effect_json(e) for e in self.effects.sorted()],
+            "callers": list(self.callers),
+            "callees": list(self.callees),
+            "call_sites": [e.to_json() for e in self.call_sites],
+            "recursion_cycle": list(self.recursion_cycle),
+            "unknowns": [
+                {
+                    "reason": u.reason.value,
+                    "at": None if u.origin is None else str(u.origin),
+                    "detail": u.detail,
+                }
+                for u in self.unknowns
+            ],
+            "tensor_iterations": [str(loc) for loc in self.tensor_iterations],
+        }
+
+
+def _effect_json(effect: Effect) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "kind": effect.kind.value,
+        "at": str(effect.location),
+        "detail": effect.detail,
+    }
+    if effect.via is not None:
+        data["via"] = str(effect.via)
+    return data
+
+
+def _tensor_json(value: Value) -> dict[str, Any]:
+    known = value.known_atoms()
+    tensors = value.tensors()
+    arrays = value.of_type(NDArrayAtom)
+    if len(known) == 1 and tensors:
+        return {"dtype": tensors[0].dtype.known, "shape": tensors[0].shape.to_json()}
+    if len(known) == 1 and arrays:
+        return {"dtype": arrays[0].dtype.known, "shape": arrays[0].shape.to_json()}
+    return {}
+
+
+def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
+    """Join everything the analysis found into one ``FunctionFacts`` per project function."""
+    project = analysis.project
+    functions = sorted(project.functions)
+    callees: dict[str, set[str]] = {}
+    callers: dict[str, list[tuple[str, bool]]] = {}
+    sites: dict[str, list[CallEdge]] = {}
+    cut_edges: list[CallEdge] = []
+    for edge in sorted(analysis.edges, key=lambda e: (e.caller, e.callee, e.location)):
+        callees.setdefault(edge.caller, set()).add(edge.callee)
+        callers.setdefault(edge.callee, []).append((edge.caller, edge.repeated))
+        sites.setdefault(edge.callee, []).append(edge)
+        if edge.recursive_cut:
+            cut_edges.append(edge)
+    recursive = recursive_functions(functions, callees)
+    repeated = called_repeatedly(functions, callers)
+    hybrid: dict[str, bool] = {}
+    decorators: dict[str, Decorator | None] = {}
+    for fid in functions:
+        decorator = hybrid_decorator(analysis, project.functions[fid])
+        decorators[fid] = decorator
+        hybrid[fid] = decorator is not None
+    traced = traced_functions(functions, hybrid, callers)
+    joined = {fid: _join_summaries(analysis.function_summaries.get(fid, [])) for fid in functions}
+    effects = _close_over_cycles(joined, cut_edges, recursive)
+    result: list[FunctionFacts] = []
+    for fid in functions:
+        fn = project.functions[fid]
+        summary = joined[fid]
+        parameters = tuple(_parameters(analysis, fn))
+        own_effects = effects[fid]
+        kinds = own_effects.kinds()
+        caller_ids = sorted({c for c, _ in callers.get(fid, [])})
+        facts = {
+            "has_tensor_parameter": _any_parameter(parameters, "tensor"),
+            "has_python_parameter": _any_parameter(parameters, "python"),
+            "python_side_effects": _side_effects(kinds),
+            "recursive": Tri.of(fid in recursive),
+            "tensor_computation": summary.tensor_computation if summary else Tri.MAYBE,
+            "eager_only_calls": Tri.of(EffectKind.EAGER_ONLY_CALL in kinds)
+            if EffectKind.EAGER_ONLY_CALL in kinds or EffectKind.UNKNOWN_CALL not in kinds
+            else Tri.MAYBE,
+            "creates_variables": Tri.of(EffectKind.VARIABLE_CREATION in kinds),
+            "called_repeatedly": repeated[fid],
+            "all_callers_hybrid": Tri.of(
+                bool(caller_ids) and all(traced.get(c, False) for c in caller_ids)
+            ),
+            "hybrid": Tri.of(hybrid[fid]),
+            "generator": Tri.of(fn.is_generator),
+            "asynchronous": Tri.of(fn.is_async),
+        }
+        call_sites = tuple(
+            Evidence(e.location, f"called from {_short(e.caller)}" + (" in a loop" if e.repeated else ""))
+            for e in sites.get(fid, [])[:MAX_EVIDENCE]
+        )
+        result.append(
+            FunctionFacts(
+                id=fid,
+                path=fn.relpath,
+                qualname=fn.qualname,
+                name=fn.name,
+                location=fn.location,
+                end_line=fn.end_line,
+                hybrid=hybrid[fid],
+                decorator=decorators[fid],
+                parameters=parameters,
+                returns=summary.returns if summary else Value.BOTTOM,
+                effects=own_effects,
+                facts=facts,
+                estimated_ops=summary.ops if summary else None,
+                tensor_loop=summary.tensor_loop if summary else False,
+                callers=tuple(caller_ids),
+                callees=tuple(sorted(c for c in callees.get(fid, ()) if c in project.functions)),
+                call_sites=call_sites,
+                recursion_cycle=tuple(recursive.get(fid, ())),
+                unknowns=summary.unknowns if summary else (),
+                tensor_iterations=summary.tensor_iterations if summary else (),
+                iterations_accumulate=summary.iterations_accumulate if summary else (),
+            )
+        )
+    return result
+
+
+def _short(function_id: str) -> str:
+    return function_id.split("::", 1)[-1]
+
+
+def _join_summaries(summaries: list[Summary]) -> Summary | None:
+    if not summaries:
+        return None
+    first = summaries[0]
+    if len(summaries) == 1:
+        return first
+    effects = first.effects
+    unknowns = list(first.unknowns)
+    for other in summaries[1:]:
+        effects = effects.join(other.effects)
+        unknowns.extend(other.unknowns)
+    tensor = first.tensor_computation
+    for other in summaries[1:]:
+        tensor = _tensor_join(tensor, other.tensor_computation)
+    return Summary(
+        returns=join_all(s.returns for s in summaries),
+        effects=effects,
+        allocations=frozenset(),
+        ops=max(s.ops for s in summaries),
+        tensor_loop=any(s.tensor_loop for s in summaries),
+        tensor_computation=tensor,
+        yields=join_all(s.yields for s in summaries),
+        unknowns=tuple(sorted(set(unknowns), key=lambda u: (u.reason.value, str(u.origin), u.detail)))[:20],
+        tensor_iterations=tuple(sorted({loc for s in summaries for loc in s.tensor_iterations})),
+        iterations_accumulate=tuple(
+            sorted({loc for s in summaries for loc in s.iterations_accumulate})
+        ),
+    )
+
+
+def _tensor_join(a: Tri, b: Tri) -> Tri:
+    """Tensor work in any context counts; "maybe" only when no context is sure."""
+    if Tri.YES in (a, b):
+        return Tri.YES
+    if Tri.MAYBE in (a, b):
+        return Tri.MAYBE
+    return Tri.NO
+
+
+def _close_over_cycles(
+    joined: Mapping[str, Summary | None],
+    cut_edges: list[CallEdge],
+    recursive: Mapping[str, list[str]],
+) -> dict[str, Effects]:
+    """Calls cut off because the callee was active (recursion) did not merge the callee's effects;
+    add them now, through the cut call site, until nothing changes."""
+    effects = {fid: (s.effects if s else Effects.EMPTY) for fid, s in joined.items()}
+    changed = True
+    rounds = 0
+    while changed and rounds < 10:
+        changed = False
+        rounds += 1
+        for edge in cut_edges:
+            if edge.callee not in effects or edge.caller not in effects:
+                continue
+            added = Effects.of(e.through(edge.location) for e in effects[edge.callee].items)
+            merged = effects[edge.caller].join(_dedupe_via(effects[edge.caller], added))
+            if merged != effects[edge.caller]:
+                effects[edge.caller] = merged
+                changed = True
+    return effects
+
+
+def _dedupe_via(existing: Effects, added: Effects) -> Effects:
+    seen = {(e.kind, e.location) for e in existing.items}
+    return Effects.of(e for e in added.items if (e.kind, e.location) not in seen)
+
+
+def _side_effects(kinds: frozenset[EffectKind]) -> Tri:
+    if any(k.is_python_side_effect for k in kinds):
+        return Tri.YES
+    if EffectKind.UNKNOWN_CALL in kinds:
+        return Tri.MAYBE
+    return Tri.NO
+
+
+def _any_parameter(parameters: tuple[ParameterFacts, ...], kind: str) -> Tri:
+    result = Tri.NO
+    for parameter in parameters:
+        if parameter.kind == kind or parameter.kind == "mixed":
+            return Tri.YES
+        if parameter.kind == "unknown":
+            result = Tri.MAYBE
+    return result
+
+
+def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
+    spec = fn.node.args
+    positional = [*spec.posonlyargs, *spec.args]
+    if fn.class_id is not None and not fn.is_staticmethod and positional and not fn.is_lambda:
+        positional = positional[1:]
+    args = [*positional]
+    if spec.vararg is not None:
+        args.append(spec.vararg)
+    args.extend(spec.kwonlyargs)
+    if spec.kwarg is not None:
+        args.append(spec.kwarg)
+    observed = analysis.observations.get(fn.id, {})
+    module = analysis.project.module_of(fn.id)
+    result: list[ParameterFacts] = []
+    for arg in args:
+        observations = observed.get(arg.arg, [])
+        if observations:
+            value = join_all(o.value for o in observations)
+            evidence = tuple(
+                Evidence(o.location, o.detail)
+                for o in sorted(observations, key=lambda o: o.location)[:MAX_EVIDENCE]
+            )
+            result.append(ParameterFacts(arg.arg, value, "call-sites", evidence))
+            continue
+        annotated = analysis.annotation_value(module, arg.annotation)
+        if annotated is not None and arg.annotation is not None:
+            location = Location(fn.relpath, arg.annotation.lineno, arg.annotation.col_offset)
+            text = ast.unparse(arg.annotation)
+            result.append(
+                ParameterFacts(arg.arg, annotated, "annotation", (Evidence(location, f"annotated {text}"),))
+            )
+            continue
+        if arg is spec.vararg or arg is spec.kwarg:
+            value = Value.unknown_star() if False else Value.BOTTOM  # pragma: no cover
+        result.append(
+            ParameterFacts(
+                arg.arg,
+                Value.unknown(_no_caller_reason(), fn.location, arg.arg),
+                "none",
+                (),
+            )
+        )
+    return result
+
+
+def _no_caller_reason() -> Any:
+    from hybridize.lattice.values import UnknownReason
+
+    return UnknownReason.NO_CALLER
+
+
+def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:
+    """``@tf.function`` in any spelling (with or without arguments), or a ``tf.function(g)``
+    wrapping seen during the analysis."""
+    module = analysis.project.module_of(fn.id)
+    for decorator in fn.decorators:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if _resolves_to(analysis, module.name, fn, target, TF_FUNCTION):
+            args: dict[str, str] = {}
+            if isinstance(decorator, ast.Call):
+                for keyword in decorator.keywords:
+                    if keyword.arg is not None:
+                        args[keyword.arg] = ast.unparse(keyword.value)
+            location = Location(fn.relpath, decorator.lineno, decorator.col_offset)
+            return Decorator("@" + ast.unparse(decorator), args, location)
+    wrapped = analysis.heap.wrapped.get(fn.id)
+    if wrapped is not None:
+        location, options = wrapped
+        text = "tf.function(" + ", ".join(f"{k}={v}" for k, v in sorted(options.items())) + ")"
+        return Decorator(text, options, location)
+    return None
+
+
+def _resolves_to(
+    analysis: Analysis, module: str, fn: FunctionInfo, node: ast.expr, qualname: str
+) -> bool:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return False
+    head = node.id
+    target: str | None = None
+    scope: FunctionInfo | None = (
+        analysis.project.functions.get(fn.parent_id) if fn.parent_id else None
+    )
+    while scope is not None and target is None:
+        binding = analysis.project.function_imports.get(scope.id, {}).get(head)
+        if binding is not None:
+            target = binding.target
+        scope = analysis.project.functions.get(scope.parent_id) if scope.parent_id else None
+    if target is None:
+        symbol = analysis.project.resolve_global(module, head)
+        if symbol.kind is SymbolKind.EXTERNAL:
+            target = symbol.ref
+        else:
+            return False
+    from hybridize.stubs.aliases import canonical
+
+    full = canonical(".".join([target, *reversed(parts)]))
+    return full == qualname
