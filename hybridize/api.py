@@ -6,10 +6,12 @@ library models shipped with the package.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -102,9 +104,22 @@ def _count(values: Any) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def analyze(
-    paths: Sequence[str | os.PathLike[str]], config: Config | None = None
-) -> Result:
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while analysing: the analysis allocates millions of
+    small long-lived objects (syntax trees, abstract values), and repeated full collections over
+    them cost more than the analysis itself (measured: 3x on the keras sources). Reference counting
+    still frees what dies; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None) -> Result:
     """Analyse the Python files under ``paths`` and return the per-function facts."""
     config = config or Config()
     started = time.perf_counter()
@@ -113,15 +128,18 @@ def analyze(
     for path in paths:
         if not os.path.exists(path):
             raise UserError(f"{os.fspath(path)}: no such file or directory")
-    project = build_project(list(paths), exclude=config.exclude)
-    if not project.files:
-        shown = ", ".join(os.fspath(p) for p in paths)
-        raise UserError(f"{shown}: no Python files found")
-    analysis = Analysis(project)
-    analysis.run()
-    functions = compute_facts(analysis)
+    with _collector_paused():
+        project = build_project(list(paths), exclude=config.exclude)
+        if not project.files:
+            shown = ", ".join(os.fspath(p) for p in paths)
+            raise UserError(f"{shown}: no Python files found")
+        analysis = Analysis(project)
+        analysis.run()
+        functions = compute_facts(analysis)
     files = [
-        FileResult(f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0)
+        FileResult(
+            f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0
+        )
         for f in sorted(project.files, key=lambda f: f.relpath)
     ]
     return Result(project.root, files, functions, config, time.perf_counter() - started)

@@ -55,7 +55,9 @@ def _check_value(where: str, actual: dict[str, Any], expected: Any, errors: list
             got = sorted(got or [])
             want = sorted(want)
         if got != want:
-            errors.append(f"{where}.{key}: expected {want!r}, got {got!r} (value {actual.get('value')})")
+            errors.append(
+                f"{where}.{key}: expected {want!r}, got {got!r} (value {actual.get('value')})"
+            )
 
 
 def check_function(
@@ -67,7 +69,9 @@ def check_function(
     if "decorator_args" in expected:
         got = (actual["decorator"] or {}).get("args", {})
         if got != expected["decorator_args"]:
-            errors.append(f"{name}.decorator_args: expected {expected['decorator_args']}, got {got}")
+            errors.append(
+                f"{name}.decorator_args: expected {expected['decorator_args']}, got {got}"
+            )
     parameters = {p["name"]: p for p in actual["parameters"]}
     for pname, want in expected.get("parameters", {}).items():
         if pname not in parameters:
@@ -92,13 +96,19 @@ def check_function(
         errors.append(f"{name}.effects: must not have {sorted(forbidden)}, got {effects_text}")
     ops = actual["estimated_ops"]
     if "estimated_ops_min" in expected and (ops is None or ops < expected["estimated_ops_min"]):
-        errors.append(f"{name}.estimated_ops: expected >= {expected['estimated_ops_min']}, got {ops}")
+        errors.append(
+            f"{name}.estimated_ops: expected >= {expected['estimated_ops_min']}, got {ops}"
+        )
     if "estimated_ops_max" in expected and (ops is None or ops > expected["estimated_ops_max"]):
-        errors.append(f"{name}.estimated_ops: expected <= {expected['estimated_ops_max']}, got {ops}")
+        errors.append(
+            f"{name}.estimated_ops: expected <= {expected['estimated_ops_max']}, got {ops}"
+        )
     if "callers" in expected:
         got_callers = sorted(_caller_key(c, single_file) for c in actual["callers"])
         if got_callers != sorted(expected["callers"]):
-            errors.append(f"{name}.callers: expected {sorted(expected['callers'])}, got {got_callers}")
+            errors.append(
+                f"{name}.callers: expected {sorted(expected['callers'])}, got {got_callers}"
+            )
     return errors
 
 

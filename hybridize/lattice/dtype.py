@@ -29,7 +29,13 @@ DTYPE_NAMES: tuple[str, ...] = (
 
 _BOTTOM = "⊥"
 _TOP = "⊤"
-_ALIASES = {"half": "float16", "float": "float32", "double": "float64", "int": "int32", "str": "string"}
+_ALIASES = {
+    "half": "float16",
+    "float": "float32",
+    "double": "float64",
+    "int": "int32",
+    "str": "string",
+}
 
 
 @attrs.frozen(slots=True)
@@ -43,7 +49,8 @@ class DType:
 
     @staticmethod
     def of(name: str | None) -> DType:
-        """Normalise a dtype name (``tf.float32``, ``float32``, ``'float'``); unknown names give ⊤."""
+        """Normalise a dtype name (``tf.float32``, ``float32``, ``'float'``); unknown names
+        give ⊤."""
         if name is None:
             return DType.TOP
         short = name.rsplit(".", 1)[-1]

@@ -31,7 +31,8 @@ class EffectKind(enum.Enum):
 
     @property
     def is_python_side_effect(self) -> bool:
-        """Effects that tracing runs once instead of on every call (hazard ``python-side-effects``)."""
+        """Effects that tracing runs once instead of on every call (hazard
+        ``python-side-effects``)."""
         return self not in _NOT_SIDE_EFFECTS
 
 
@@ -46,7 +47,8 @@ EXTERNAL_TARGET = "?"
 @attrs.frozen(slots=True, order=True)
 class Effect:
     """One effect. ``via`` is the call site in the reporting function when the effect happens in a
-    callee; ``targets`` are allocation-site ids of the objects written (empty for I/O and the like)."""
+    callee; ``targets`` are allocation-site ids of the objects written (empty for I/O and the
+    like)."""
 
     kind: EffectKind = attrs.field(order=lambda k: k.value)
     location: Location

@@ -1,4 +1,5 @@
-"""The shape domain: ⊥ | a known rank with a tuple of dims (each an int or unknown) | unknown rank (⊤).
+"""The shape domain: ⊥ | a known rank with a tuple of dims (each an int or unknown) | unknown rank
+(⊤).
 
 Dims are ``int | None`` (``None`` = unknown); joins are pointwise, and shapes of different ranks
 join to unknown rank. The lattice has finite height for a fixed rank, so join is its own widening.
@@ -62,7 +63,7 @@ class Shape:
             return False
         if len(self.dims) != len(other.dims):
             return False
-        return all(dim_leq(a, b) for a, b in zip(self.dims, other.dims))
+        return all(dim_leq(a, b) for a, b in zip(self.dims, other.dims, strict=True))
 
     def join(self, other: Shape) -> Shape:
         if self.bottom:
@@ -73,7 +74,7 @@ class Shape:
             return Shape.UNKNOWN
         if self.dims == other.dims:
             return self
-        return Shape(tuple(dim_join(a, b) for a, b in zip(self.dims, other.dims)))
+        return Shape(tuple(dim_join(a, b) for a, b in zip(self.dims, other.dims, strict=True)))
 
     def meet(self, other: Shape) -> Shape:
         if self.bottom or other.bottom:
@@ -85,7 +86,7 @@ class Shape:
         if len(self.dims) != len(other.dims):
             return Shape.BOTTOM
         dims: list[Dim] = []
-        for a, b in zip(self.dims, other.dims):
+        for a, b in zip(self.dims, other.dims, strict=True):
             if a is None:
                 dims.append(b)
             elif b is None or a == b:

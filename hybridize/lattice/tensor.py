@@ -32,7 +32,11 @@ class TensorType:
         return TensorType(TensorKind.DENSE, _dtype(dtype), shape or Shape.UNKNOWN)
 
     def leq(self, other: TensorType) -> bool:
-        return self.kind == other.kind and self.dtype.leq(other.dtype) and self.shape.leq(other.shape)
+        return (
+            self.kind == other.kind
+            and self.dtype.leq(other.dtype)
+            and self.shape.leq(other.shape)
+        )
 
     def join(self, other: TensorType) -> TensorType:
         return TensorType(self.kind, self.dtype.join(other.dtype), self.shape.join(other.shape))

@@ -1,4 +1,5 @@
-"""Three-valued facts: every fact that static analysis may not know is a ``Tri``, never a bare bool."""
+"""Three-valued facts: every fact that static analysis may not know is a ``Tri``, never a bare
+bool."""
 
 from __future__ import annotations
 
@@ -61,14 +62,14 @@ class Tri(enum.Enum):
         raise TypeError("Tri has no truth value; compare with Tri.YES / Tri.NO / Tri.MAYBE")
 
 
-def any_of(values: "list[Tri] | tuple[Tri, ...]") -> Tri:
+def any_of(values: list[Tri] | tuple[Tri, ...]) -> Tri:
     result = Tri.NO
     for value in values:
         result = result.or_(value)
     return result
 
 
-def all_of(values: "list[Tri] | tuple[Tri, ...]") -> Tri:
+def all_of(values: list[Tri] | tuple[Tri, ...]) -> Tri:
     result = Tri.YES
     for value in values:
         result = result.and_(value)

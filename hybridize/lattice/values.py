@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator
-from typing import ClassVar, TypeVar, Union
+from typing import ClassVar, TypeVar
 
 import attrs
 
@@ -29,7 +29,7 @@ MAX_CONSTANTS = 8
 MAX_DEPTH = 3
 MAX_ITEMS = 16
 
-Constant = Union[int, float, str, bool, bytes, complex, None]
+Constant = int | float | str | bool | bytes | complex | None
 Key = tuple[str, ...]
 
 
@@ -180,7 +180,7 @@ class ConstAtom(Atom):
     def pretty(self) -> str:
         if self.values is None:
             return f"{self.pytype}"
-        return "{" + ", ".join(sorted((repr(v) for v in self.values))) + "}"
+        return "{" + ", ".join(sorted(repr(v) for v in self.values)) + "}"
 
     def sorted_values(self) -> list[str]:
         return sorted(repr(v) for v in self.values or ())
@@ -215,7 +215,7 @@ class ContainerAtom(Atom):
             return True
         if self.items is None or len(self.items) != len(other.items) or self.keys != other.keys:
             return False
-        return all(a.leq(b) for a, b in zip(self.items, other.items))
+        return all(a.leq(b) for a, b in zip(self.items, other.items, strict=True))
 
     def join(self, other: Atom) -> Atom:
         assert isinstance(other, ContainerAtom)
@@ -229,7 +229,7 @@ class ContainerAtom(Atom):
             and len(self.items) == len(other.items)
             and self.keys == other.keys
         ):
-            items = tuple(a.join(b) for a, b in zip(self.items, other.items))
+            items = tuple(a.join(b) for a, b in zip(self.items, other.items, strict=True))
         else:
             keys = None
         return ContainerAtom(
@@ -249,7 +249,9 @@ class ContainerAtom(Atom):
             if self.kind == "tuple":
                 return f"({inner}{',' if len(self.items) == 1 else ''})"
             if self.kind == "dict" and self.keys is not None:
-                pairs = ", ".join(f"{k!r}: {v.pretty()}" for k, v in zip(self.keys, self.items))
+                pairs = ", ".join(
+                    f"{k!r}: {v.pretty()}" for k, v in zip(self.keys, self.items, strict=False)
+                )
                 return "{" + pairs + "}"
             return f"[{inner}]" if self.kind == "list" else f"{self.kind}({inner})"
         return f"{self.kind}[{self.element.pretty()}]"
@@ -629,7 +631,8 @@ class Value:
             return "bottom"
         if not known:
             return "unknown"
-        if len(known) == 1:
+        names = {a.type_name for a in known}
+        if len(names) == 1:
             return known[0].type_name
         return "union"
 
@@ -691,7 +694,9 @@ def _bound_atom(atom: Atom, depth: int) -> Atom:
     """``atom`` (in a value ``depth`` levels deep) with its nested values cut at ``depth + 1``."""
     if isinstance(atom, ContainerAtom):
         element = _bound_depth(atom.element, depth + 1)
-        items = None if atom.items is None else tuple(_bound_depth(i, depth + 1) for i in atom.items)
+        items = atom.items
+        if items is not None:
+            items = tuple(_bound_depth(i, depth + 1) for i in items)
         if element is not atom.element or items != atom.items:
             return attrs.evolve(atom, element=element, items=items)
     elif isinstance(atom, (DatasetAtom, IteratorAtom)):
@@ -742,6 +747,8 @@ def classify(value: Value) -> str:
     for atom in known:
         if isinstance(atom, ConstAtom) and atom.pytype in _PYTHON_TYPES:
             has_python = True
+        elif isinstance(atom, ContainerAtom) and classify(atom.element) == "python":
+            has_python = True  # a list of Python numbers is a Python value to tf.function
         elif tensor_like(Value((atom,))) is Tri.NO:
             has_other = True
         else:

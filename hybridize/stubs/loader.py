@@ -7,7 +7,8 @@ so a bad model fails the first lookup (and the model tests) instead of an analys
 
 The interpreter calls ``Models.lookup`` for every external dotted name, so lookups canonicalise
 once (``stubs.aliases.canonical``) and are memoised. Names under ``tensorflow.``/``keras.`` that
-have no hand-written model are answered by ``stubs.fallback`` from the ``types-tensorflow`` stubs.
+have no hand-written model are answered by ``stubs.fallback`` from the ``types-tensorflow`` stubs,
+and, failing that, by ``stubs.api_index`` from the list of public TF/Keras names.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hybridize.lattice.effects import EffectKind
 from hybridize.lattice.values import ConstAtom, KerasRole, Value
 from hybridize.stubs import rules
 from hybridize.stubs.aliases import canonical
+from hybridize.stubs.api_index import API_FILE, ApiIndex, auto_modelled
 from hybridize.stubs.fallback import StubFallback, find_stub_root
 from hybridize.stubs.markers import MARKERS
 from hybridize.stubs.model import (
@@ -37,6 +39,7 @@ from hybridize.stubs.model import (
     ModuleModel,
     ParamKind,
     ParamModel,
+    namedtuple_fields,
 )
 
 MODELS_DIR: Final[Path] = Path(__file__).resolve().parent / "models"
@@ -75,6 +78,7 @@ class Models:
         aliases: Mapping[str, str],
         star_imports: Mapping[str, tuple[str, ...]],
         fallback: StubFallback | None,
+        api: ApiIndex | None = None,
     ) -> None:
         self._functions = dict(functions)
         self._classes = dict(classes)
@@ -83,6 +87,7 @@ class Models:
         self._aliases = dict(aliases)
         self._stars = dict(star_imports)
         self._fallback = fallback
+        self._api = api
         self._lookup_cache: dict[str, LookupResult] = {}
         self._method_cache: dict[tuple[str, str], FunctionModel | None] = {}
         self._attribute_values: dict[str, Value] = {}
@@ -123,6 +128,10 @@ class Models:
         if cached is not _MISSING:
             return cached  # type: ignore[return-value]
         result: FunctionModel | None = None
+        fields = namedtuple_fields(class_qualname)
+        if fields is not None and name in fields:
+            self._method_cache[key] = None  # a field shadows ``tuple.count``/``tuple.index``
+            return None
         for model in self._mro(class_qualname):
             found = model.methods.get(name)
             if found is not None:
@@ -131,6 +140,13 @@ class Models:
         if result is None and name == "__init__":
             owner = self.cls(class_qualname)
             result = owner.init if owner is not None else None
+        if (
+            result is not None
+            and result.source is ModelSource.FALLBACK
+            and name != "__init__"
+            and not auto_modelled(f"{class_qualname}.{name}")
+        ):
+            result = None  # ``save``/``load_*``/``set_*`` of a stub class: not assumed pure
         self._method_cache[key] = result
         return result
 
@@ -221,6 +237,9 @@ class Models:
         return found if isinstance(found, ClassModel) else None
 
     def _lookup(self, name: str) -> LookupResult:
+        fields = namedtuple_fields(name)
+        if fields is not None:
+            return _namedtuple_model(name, fields)
         if name.startswith(_FALLBACK_PREFIX):
             if self._fallback is None:
                 return None
@@ -230,11 +249,31 @@ class Models:
         found = self._local(resolved)
         if found is not None:
             return found
-        if self._fallback is not None and _in_fallback_namespace(resolved):
+        if not _in_fallback_namespace(resolved):
+            return None
+        if self._fallback is not None:
             fallback = self._fallback.lookup(resolved)
+            if isinstance(fallback, FunctionModel) and not auto_modelled(resolved):
+                return None  # I/O, configuration, registration: left to hand models
             if isinstance(fallback, ClassModel):
                 return self._with_role(fallback)
-            return fallback
+            if fallback is not None:
+                return fallback
+        return self._api_lookup(resolved)
+
+    def _api_lookup(self, name: str) -> LookupResult:
+        """The last resort: the list of public TF/Keras names (``stubs.api_index``)."""
+        if self._api is None:
+            return None
+        found = self._api.model(name)
+        if isinstance(found, ClassModel):
+            return self._with_role(found)
+        if found is not None or self._api.get(name) is not None:
+            return found
+        owner, _, member = name.rpartition(".")
+        owner_entry = self._api.get(owner)
+        if owner_entry is not None and owner_entry.kind == "class":
+            return self.method(owner, member) or self.property(owner, member)
         return None
 
     def _with_role(self, model: ClassModel) -> ClassModel:
@@ -299,6 +338,33 @@ class Models:
 _FALLBACK_PREFIX: Final = "<stub>"
 
 
+def _namedtuple_model(qualname: str, fields: tuple[str, ...]) -> ClassModel:
+    """The synthetic class of a named tuple value (``model.NAMEDTUPLE_PREFIX``): each field is a
+    property reading the item at its position; the rest comes from ``builtins.tuple``."""
+    receiver = ParamModel("self", ParamKind.POSITIONAL_OR_KEYWORD, False)
+    properties = {
+        field: FunctionModel(
+            f"{qualname}.{field}",
+            (receiver,),
+            f"subscript:self,{index}",
+            location="hybridize/stubs/model.py (named tuple)",
+            is_method=True,
+            owner=qualname,
+            is_property=True,
+        )
+        for index, field in enumerate(fields)
+    }
+    return ClassModel(
+        qualname=qualname,
+        bases=("builtins.tuple",),
+        role=KerasRole.NONE,
+        methods={},
+        attributes={field: model.returns for field, model in properties.items()},
+        location="hybridize/stubs/model.py (named tuple)",
+        properties=properties,
+    )
+
+
 def _in_fallback_namespace(name: str) -> bool:
     return name.split(".", 1)[0] in ("tensorflow", "keras")
 
@@ -309,14 +375,19 @@ def _in_fallback_namespace(name: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def load_models() -> Models:
     """All models, parsed once per process."""
-    return load_from(MODELS_DIR, find_stub_root())
+    return load_from(MODELS_DIR, find_stub_root(), API_FILE)
 
 
-def load_from(directory: Path, stub_root: Path | None) -> Models:
+def load_from(directory: Path, stub_root: Path | None, api_file: Path | None = None) -> Models:
+    """The models in ``directory``, with the ``types-tensorflow`` fallback when ``stub_root``
+    is given and the API-list fallback when ``api_file`` is (both optional)."""
     builder = _Builder()
     for path in sorted(directory.rglob("*.pyi")):
         builder.load_file(path, directory)
-    return builder.finish(StubFallback(stub_root) if stub_root is not None else None)
+    return builder.finish(
+        StubFallback(stub_root) if stub_root is not None else None,
+        ApiIndex(api_file) if api_file is not None else None,
+    )
 
 
 _DTYPE_ANNOTATIONS: Final[frozenset[str]] = frozenset({"DType", "dtype"})
@@ -798,7 +869,7 @@ class _Builder:
 
     # -- second pass -------------------------------------------------------------------------
 
-    def finish(self, fallback: StubFallback | None) -> Models:
+    def finish(self, fallback: StubFallback | None, api: ApiIndex | None = None) -> Models:
         """Inherit constructors and roles through the bases, now that every file is loaded."""
         resolved: dict[str, ClassModel] = {}
 
@@ -841,6 +912,7 @@ class _Builder:
             self.aliases,
             {k: tuple(v) for k, v in self.stars.items()},
             fallback,
+            api,
         )
 
 

@@ -136,3 +136,26 @@ class Bound:
     #: ``None`` = the construction is not known (rules then assume nothing, not the defaults);
     #: ``{}`` = constructed with no arguments (the constructor's defaults apply).
     init_arguments: Mapping[str, Value] | None = None
+
+
+#: Qualified-name prefix of the synthetic model class of a named tuple with the given fields:
+#: ``builtins.namedtuple:values,indices`` (``tf.math.top_k``'s result). A named tuple is a tuple
+#: value whose ``keys`` are its field names (return rule ``tuple-of:values=...;indices=...``);
+#: ``operators.class_of_atom`` names this class for it, and the loader synthesises it: a
+#: property per field reading the item, then the methods of ``builtins.tuple``.
+NAMEDTUPLE_PREFIX = "builtins.namedtuple:"
+
+
+def namedtuple_class(fields: tuple[object, ...]) -> str | None:
+    """The synthetic class of a tuple whose ``keys`` are ``fields`` (``None``: not field names)."""
+    if not fields or not all(isinstance(f, str) and f.isidentifier() for f in fields):
+        return None
+    return NAMEDTUPLE_PREFIX + ",".join(str(f) for f in fields)
+
+
+def namedtuple_fields(qualname: str) -> tuple[str, ...] | None:
+    """The field names of a synthetic named-tuple class name, else ``None``."""
+    if not qualname.startswith(NAMEDTUPLE_PREFIX):
+        return None
+    fields = tuple(qualname[len(NAMEDTUPLE_PREFIX) :].split(","))
+    return fields if all(f.isidentifier() for f in fields) else None

@@ -41,6 +41,7 @@ from hybridize.lattice.values import (
     join_all,
 )
 from hybridize.stubs import promotion, shapes
+from hybridize.stubs.model import namedtuple_class
 
 ELLIPSIS: Final[Value] = Value.atom(ConstAtom("ellipsis", None))
 """The value of ``...`` in an index (any ``ConstAtom`` of pytype ``"ellipsis"`` is accepted)."""
@@ -681,6 +682,9 @@ def class_of_atom(atom: Atom) -> tuple[str, ...]:
         return (f"builtins.{atom.pytype}",)
     if isinstance(atom, ContainerAtom):
         if atom.kind == "tuple":
+            named = None if atom.keys is None else namedtuple_class(atom.keys)
+            if named is not None:
+                return (named, "builtins.tuple")
             return ("builtins.tuple", "tensorflow.TensorShape")
         return (f"builtins.{atom.kind}",)
     if isinstance(atom, DatasetAtom):

@@ -247,7 +247,7 @@ def _r_join(evaluation: Evaluation, rule: Rule, dtype: str | None, shape: str | 
 def _r_tuple_of(evaluation: Evaluation, rule: Rule, dtype: str | None, shape: str | None
                 ) -> Value:
     items = [evaluation.value(inner, dtype, shape) for inner in rule.inner]
-    return evaluation.container("tuple", items)
+    return evaluation.container("tuple", items, keys=rule.params or None)
 
 
 def _r_like(evaluation: Evaluation, rule: Rule, dtype: str | None, shape: str | None) -> Value:

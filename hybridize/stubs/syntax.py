@@ -73,6 +73,7 @@ RETURN_RULES: Final[dict[str, str]] = {
     "call:P": "join of the results of invoking the callables in P (see CallsArg for arguments)",
     "list:R / tuple:R / set:R / dict:R": "a new container of unknown length whose elements are R",
     "tuple-of:R1;R2;...": "a new tuple with the items R1, R2, ...",
+    "tuple-of:N1=R1;N2=R2;...": "a named tuple: items R1, R2 also read as the attributes .N1, .N2",
     "iterator:R": "a new iterator yielding R",
     "dataset:R": "a tf.data.Dataset whose element is R",
     "element:R": "the element of iterating R (tensor: first dim dropped; dataset: its element)",
@@ -168,7 +169,7 @@ def _parse_alternative(text: str) -> Rule:
         raise RuleError("empty return rule")
     head, _, rest = text.partition(":")
     if head == "tuple-of":
-        return Rule(head, inner=tuple(_parse_alternative(item) for item in rest.split(";")))
+        return _parse_tuple_of(rest, text)
     dtype = shape = None
     if head in WRAPPERS and "tuple-of:" in rest:
         return Rule(head, inner=(_parse_alternative(rest),))
@@ -200,6 +201,24 @@ def _parse_alternative(text: str) -> Rule:
     if head in _BARE_HEADS and not rest:
         return Rule(head, dtype=dtype, shape=shape)
     raise RuleError(f"unknown return rule {text!r}")
+
+
+def _parse_tuple_of(rest: str, text: str) -> Rule:
+    """``tuple-of:R1;R2`` or, for a named tuple, ``tuple-of:NAME1=R1;NAME2=R2`` (the field names
+    become the tuple's ``keys``: ``.NAME`` reads the item, see ``model.namedtuple_class``)."""
+    names: list[str] = []
+    inner: list[Rule] = []
+    for item in rest.split(";"):
+        name, equals, rule = item.partition("=")
+        if equals and name.isidentifier():
+            names.append(name)
+            item = rule
+        inner.append(_parse_alternative(item))
+    if names and len(names) != len(inner):
+        raise RuleError(f"name every item of a named tuple or none: {text!r}")
+    if len(set(names)) != len(names):
+        raise RuleError(f"duplicate field names in {text!r}")
+    return Rule("tuple-of", tuple(names), tuple(inner))
 
 
 def literal(text: str) -> Constant:

@@ -1,1 +1,1 @@
-"""The abstract interpreter (design §5): transfer functions, fixpoints, interprocedural summaries."""
+"""The abstract interpreter (design §5): transfer functions, fixpoints, summaries."""

@@ -22,24 +22,22 @@ from hybridize.lattice.effects import Effect, EffectKind
 from hybridize.lattice.location import Location
 from hybridize.lattice.tensor import TensorKind
 from hybridize.lattice.values import (
+    Atom,
     CallableAtom,
     ClassAtom,
-    ConstAtom,
     ContainerAtom,
     DatasetAtom,
     InstanceAtom,
     IteratorAtom,
     KerasRole,
     ModuleAtom,
-    NDArrayAtom,
-    TensorAtom,
     UnknownAtom,
     UnknownReason,
     Value,
     join_all,
 )
 from hybridize.project.build import Project
-from hybridize.project.model import FunctionInfo, ModuleInfo, SymbolKind
+from hybridize.project.model import FunctionInfo, ImportBinding, ModuleInfo, SymbolKind
 from hybridize.stubs import rules
 from hybridize.stubs.loader import Models, load_models
 from hybridize.stubs.model import FunctionModel, ModelSource
@@ -96,7 +94,9 @@ class Heap:
     wrapped: dict[str, tuple[Location, dict[str, str]]] = attrs.Factory(dict)
     changed: bool = False
 
-    def _write(self, cells: dict[tuple[str, str], Value], key: tuple[str, str], value: Value) -> None:
+    def _write(
+        self, cells: dict[tuple[str, str], Value], key: tuple[str, str], value: Value
+    ) -> None:
         previous = cells.get(key)
         if previous is None:
             cells[key] = value
@@ -137,6 +137,7 @@ class Analysis:
         self._class_values: dict[str, Value] = {}
         self._roles: dict[str, KerasRole] = {}
         self.constructor_arguments: dict[str, Mapping[str, Value]] = {}
+        self._writers: dict[str, dict[str, tuple[str, ...]]] = {}
         self._reset_round()
 
     def _reset_round(self) -> None:
@@ -269,8 +270,8 @@ class Analysis:
                 return self.value_of_dotted(binding.target)
         return self.symbol_value(symbol.kind, symbol.ref, node, frame)
 
-    def _enclosing_imports(self, fn: FunctionInfo) -> dict[str, object]:
-        bindings: dict[str, object] = {}
+    def _enclosing_imports(self, fn: FunctionInfo) -> dict[str, ImportBinding]:
+        bindings: dict[str, ImportBinding] = {}
         current: FunctionInfo | None = fn
         while current is not None:
             for name, binding in self.project.function_imports.get(current.id, {}).items():
@@ -290,7 +291,9 @@ class Analysis:
             cell = self.heap.globals.get((module, name))
             if cell is not None:
                 return cell
-            return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, f"{module}.{name} before assignment")
+            return frame.unknown(
+                UnknownReason.UNRESOLVED_NAME, node, f"{module}.{name} before assignment"
+            )
         if kind is SymbolKind.EXTERNAL:
             return self.value_of_dotted(ref)
         return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, ref)
@@ -406,8 +409,11 @@ class Analysis:
                     "collections.abc.Sequence": "list"}.get(target or "")  # fmt: skip
             if kind is not None:
                 elements = inner.elts if isinstance(inner, ast.Tuple) else [inner]
-                parts = [self.annotation_value(module, e) for e in elements if not (
-                    isinstance(e, ast.Constant) and e.value is Ellipsis)]
+                parts = [
+                    self.annotation_value(module, e)
+                    for e in elements
+                    if not (isinstance(e, ast.Constant) and e.value is Ellipsis)
+                ]
                 if not parts or any(p is None for p in parts):
                     return None
                 return Value.container(kind, None, join_all(p for p in parts if p is not None))
@@ -525,11 +531,13 @@ class Analysis:
             if fn.is_classmethod and fn.class_id is not None:
                 return Value.atom(CallableAtom(fid, self.class_value(atom.cls)))
             return Value.atom(CallableAtom(fid, receiver))
-        for cls in self.project.mro(atom.cls):
+        mro = self.project.mro(atom.cls)
+        self._analyse_writers(mro, name)
+        for cls in mro:
             cell = self.heap.attributes.get((cls, name))
             if cell is not None:
                 return cell
-        for cls in self.project.mro(atom.cls):
+        for cls in mro:
             if cls in self.project.classes:
                 continue
             value = self._model_member(cls, name, receiver, node, frame)
@@ -538,6 +546,33 @@ class Analysis:
         if quiet:
             return Value.BOTTOM
         return frame.unknown(UnknownReason.UNRESOLVED_NAME, node, f"attribute {name}")
+
+    def _analyse_writers(self, mro: list[str], name: str) -> None:
+        """Before the first read of ``self.name``, analyse the methods that assign it (as roots),
+        so the attribute's value is known in this round instead of the next one."""
+        for cls in mro:
+            writers = self._attribute_writers(cls).get(name, ())
+            for fid in writers:
+                if fid not in self.function_summaries and fid not in self.active:
+                    self._run_root(fid)
+
+    def _attribute_writers(self, class_id: str) -> dict[str, tuple[str, ...]]:
+        cached = self._writers.get(class_id)
+        if cached is not None:
+            return cached
+        table: dict[str, list[str]] = {}
+        info = self.project.classes.get(class_id)
+        for fid in info.methods.values() if info is not None else ():
+            fn = self.project.functions[fid]
+            positional = [*fn.node.args.posonlyargs, *fn.node.args.args]
+            if fn.is_staticmethod or not positional or isinstance(fn.node, ast.Lambda):
+                continue
+            receiver = positional[0].arg
+            for attribute in _assigned_attributes(fn.node, receiver):
+                table.setdefault(attribute, []).append(fid)
+        result = {k: tuple(v) for k, v in table.items()}
+        self._writers[class_id] = result
+        return result
 
     def _model_member(
         self, class_qualname: str, name: str, receiver: Value, node: ast.AST, frame: Frame
@@ -676,7 +711,11 @@ class Analysis:
         if atom.role in (KerasRole.LAYER, KerasRole.MODEL):
             build = self.project.method(atom.cls, "build")
             if build is not None:
-                shape = rules.attribute_value("shape-of:self", args[0], frame.loc(node)) if args else Value.unknown(UnknownReason.STAR_ARGS)
+                shape = (
+                    rules.attribute_value("shape-of:self", args[0], frame.loc(node))
+                    if args
+                    else Value.unknown(UnknownReason.STAR_ARGS)
+                )
                 self.call_function(frame, build, [shape], {}, node, receiver, False)
             call = self.project.method(atom.cls, "call")
             if call is not None:
@@ -685,7 +724,9 @@ class Analysis:
                 if cls not in self.project.classes:
                     method = self.models.method(cls, "__call__")
                     if method is not None:
-                        return self.call_stub(frame, method.qualname, args, kwargs, node, receiver, star)
+                        return self.call_stub(
+                            frame, method.qualname, args, kwargs, node, receiver, star
+                        )
         return self._unknown_call(frame, node)
 
     def _unknown_call(self, frame: Frame, node: ast.AST) -> Value:
@@ -715,7 +756,19 @@ class Analysis:
             return self._unknown_call(frame, node)
         if model.qualname == TF_FUNCTION:
             return self._wrap_tf_function(frame, args, node)
-        return self._apply_model(frame, model, args, kwargs, node, receiver, star)
+        return self._apply_model(
+            frame, model, args, kwargs, node, receiver, star, frame.alloc(node)
+        )
+
+    def star_exports(self, module: str) -> list[str]:
+        """Names a ``from module import *`` binds (``__all__``, else the public names)."""
+        info = self.project.modules.get(module)
+        if info is None:
+            return []
+        if info.all_names is not None:
+            return list(info.all_names)
+        names = {*info.functions, *info.classes, *info.variables, *info.imports}
+        return sorted(n for n in names if not n.startswith("_"))
 
     def _apply_model(
         self,
@@ -770,8 +823,52 @@ class Analysis:
                     frame.loop_depth -= 1
 
         result = rules.evaluate(model, bound, invoke, origin=site)
+        if receiver is not None and model.mutates:
+            self._grow_container(frame, model, args, receiver, node)
         self._keras_loop(frame, model, receiver, node)
         return result
+
+    def _grow_container(
+        self, frame: Frame, model: FunctionModel, args: list[Value], receiver: Value, node: ast.AST
+    ) -> None:
+        """``xs.append(v)`` and friends: later reads of ``xs`` see ``v`` among its elements."""
+        method = model.qualname.rsplit(".", 1)[-1]
+        if method in ("append", "add") and args:
+            added = args[0]
+        elif method == "insert" and len(args) > 1:
+            added = args[1]
+        elif method in ("extend", "update") and args:
+            added = rules.iterate(args[0])
+            for atom in args[0].of_type(ContainerAtom):
+                if atom.kind == "dict":
+                    added = added.join(atom.element)
+        elif method == "setdefault" and len(args) > 1:
+            added = args[1]
+        else:
+            return
+        grown_atoms: list[Atom] = []
+        for a in receiver.atoms:
+            if isinstance(a, ContainerAtom):
+                grown_atoms.append(
+                    ContainerAtom(a.kind, a.element.join(added), None, None, a.origins)
+                )
+            else:
+                grown_atoms.append(a)
+        grown = Value.of(grown_atoms)
+        if grown == receiver or not isinstance(node, ast.Call):
+            return
+        target = node.func.value if isinstance(node.func, ast.Attribute) else None
+        if isinstance(target, ast.Name) and frame.env is not None and target.id in frame.env:
+            frame.env[target.id] = grown
+        elif isinstance(target, ast.Attribute):
+            owner = frame.eval(target.value)
+            for instance in owner.of_type(InstanceAtom):
+                if not instance.external:
+                    self.heap.write_attribute(instance.cls, target.attr, grown)
+        elif isinstance(target, ast.Name):
+            module_cell = (frame.module.name, target.id)
+            if module_cell in self.heap.globals:
+                self.heap.write_global(frame.module.name, target.id, grown)
 
     def _init_arguments(self, receiver: Value | None) -> dict[str, Value] | None:
         """Constructor arguments of an external instance (``Dense(10)`` -> ``units``), when the
@@ -809,7 +906,9 @@ class Analysis:
     def _wrap_tf_function(self, frame: Frame, args: list[Value], node: ast.AST) -> Value:
         """``tf.function(g)`` wraps ``g``: it becomes hybrid; the result calls ``g``."""
         call = node if isinstance(node, ast.Call) else None
-        options = {} if call is None else {k.arg: ast.unparse(k.value) for k in call.keywords if k.arg}
+        options = (
+            {} if call is None else {k.arg: ast.unparse(k.value) for k in call.keywords if k.arg}
+        )
         if not args:
             return Value.atom(CallableAtom("stub:" + TF_FUNCTION))
         for atom in args[0].of_type(CallableAtom):
@@ -827,7 +926,9 @@ class Analysis:
         env: Env = {}
         for index, name in enumerate(params):
             env[name] = args[index] if index < len(args) else Value.unknown(UnknownReason.STAR_ARGS)
-        inner = Frame(self, info.module, info.owner, env, params=frozenset(params), closure=info.env)
+        inner = Frame(
+            self, info.module, info.owner, env, params=frozenset(params), closure=info.env
+        )
         inner.allocations |= frame.allocations
         inner.loop_depth = frame.loop_depth
         self.active.append(ref)
@@ -889,9 +990,11 @@ class Analysis:
         key: tuple[object, ...],
     ) -> Summary:
         module = self.project.module_of(fn.id)
-        exempt = fn.name == "build" and fn.class_id is not None and self.role(
-            fn.class_id
-        ) in (KerasRole.LAYER, KerasRole.MODEL)
+        exempt = (
+            fn.name == "build"
+            and fn.class_id is not None
+            and self.role(fn.class_id) in (KerasRole.LAYER, KerasRole.MODEL)
+        )
         frame = Frame(
             self,
             module,
@@ -925,7 +1028,8 @@ class Analysis:
             )
         elif fn.is_async:
             summary = attrs.evolve(
-                summary, returns=Value.unknown(UnknownReason.UNSUPPORTED_SYNTAX, fn.location, "coroutine")
+                summary,
+                returns=Value.unknown(UnknownReason.UNSUPPORTED_SYNTAX, fn.location, "coroutine"),
             )
         if fn.id in self.project.nested and frame.exit_env is not None:
             for name, value in frame.exit_env.items():
@@ -984,7 +1088,7 @@ class Analysis:
             env[name] = value
             observed.setdefault(name, []).append(Observation(value, location, detail))
         if len(remaining) > len(positional):
-            extra = remaining[len(positional):]
+            extra = remaining[len(positional) :]
         for arg in spec.kwonlyargs:
             name = arg.arg
             if name in kwargs:
@@ -1004,6 +1108,9 @@ class Analysis:
             if star:
                 element = element.join(Value.unknown(UnknownReason.STAR_ARGS, location, "*args"))
             env[spec.vararg.arg] = Value.container("tuple", items, element)
+            observed.setdefault(spec.vararg.arg, []).append(
+                Observation(env[spec.vararg.arg], location, f"extra arguments from {caller}")
+            )
         if spec.kwarg is not None:
             element = join_all(kwargs.values()) if kwargs else Value.BOTTOM
             if star:
@@ -1011,6 +1118,9 @@ class Analysis:
             keys = tuple(kwargs) if not star else None
             env[spec.kwarg.arg] = Value.container(
                 "dict", list(kwargs.values()) if keys is not None else None, element, keys=keys
+            )
+            observed.setdefault(spec.kwarg.arg, []).append(
+                Observation(env[spec.kwarg.arg], location, f"extra keywords from {caller}")
             )
         return env, self_name
 
@@ -1025,9 +1135,10 @@ class Analysis:
         evaluator = Frame(self, module, None, {})
         evaluator.env = dict()
         values: dict[str, Value] = {}
-        for arg, default in zip(positional[len(positional) - len(spec.defaults):], spec.defaults):
+        defaulted = positional[len(positional) - len(spec.defaults) :]
+        for arg, default in zip(defaulted, spec.defaults, strict=True):
             values[arg.arg] = _evaluate_quietly(evaluator, default)
-        for arg, kw_default in zip(spec.kwonlyargs, spec.kw_defaults):
+        for arg, kw_default in zip(spec.kwonlyargs, spec.kw_defaults, strict=True):
             if kw_default is not None:
                 values[arg.arg] = _evaluate_quietly(evaluator, kw_default)
         self._defaults[fn.id] = values
@@ -1041,6 +1152,21 @@ def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:
         return frame.eval(node)
     finally:
         frame.function = saved_function
+
+
+def _assigned_attributes(node: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> set[str]:
+    """Attributes ``receiver.X`` assigned anywhere in a method body (nested scopes excluded)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(current, ast.Attribute) and isinstance(current.ctx, ast.Store):
+            if isinstance(current.value, ast.Name) and current.value.id == receiver:
+                names.add(current.attr)
+        stack.extend(ast.iter_child_nodes(current))
+    return names
 
 
 def _parameter_names(fn: FunctionInfo) -> list[str]:
@@ -1067,7 +1193,7 @@ def _dotted(node: ast.expr) -> str | None:
 def _call_name(node: ast.AST) -> str:
     func = node.func if isinstance(node, ast.Call) else node
     try:
-        text = ast.unparse(func)  # type: ignore[arg-type]
+        text = ast.unparse(func)
     except Exception:  # pragma: no cover
         text = type(func).__name__
     return text if len(text) <= 60 else text[:57] + "..."

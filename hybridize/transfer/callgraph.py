@@ -56,7 +56,9 @@ def strongly_connected(nodes: Iterable[str], edges: Mapping[str, set[str]]) -> l
     return components
 
 
-def recursive_functions(nodes: Iterable[str], edges: Mapping[str, set[str]]) -> dict[str, list[str]]:
+def recursive_functions(
+    nodes: Iterable[str], edges: Mapping[str, set[str]]
+) -> dict[str, list[str]]:
     """Functions that can reach themselves, each with the members of its cycle."""
     result: dict[str, list[str]] = {}
     for component in strongly_connected(nodes, edges):

@@ -106,7 +106,11 @@ class Decorator:
     location: Location
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "args": dict(sorted(self.args.items())), "at": str(self.location)}
+        return {
+            "text": self.text,
+            "args": dict(sorted(self.args.items())),
+            "at": str(self.location),
+        }
 
 
 @attrs.frozen
@@ -249,7 +253,9 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             "asynchronous": Tri.of(fn.is_async),
         }
         call_sites = tuple(
-            Evidence(e.location, f"called from {_short(e.caller)}" + (" in a loop" if e.repeated else ""))
+            Evidence(
+                e.location, f"called from {_short(e.caller)}" + (" in a loop" if e.repeated else "")
+            )
             for e in sites.get(fid, [])[:MAX_EVIDENCE]
         )
         result.append(
@@ -306,7 +312,9 @@ def _join_summaries(summaries: list[Summary]) -> Summary | None:
         tensor_loop=any(s.tensor_loop for s in summaries),
         tensor_computation=tensor,
         yields=join_all(s.yields for s in summaries),
-        unknowns=tuple(sorted(set(unknowns), key=lambda u: (u.reason.value, str(u.origin), u.detail)))[:20],
+        unknowns=tuple(
+            sorted(set(unknowns), key=lambda u: (u.reason.value, str(u.origin), u.detail))
+        )[:20],
         tensor_iterations=tuple(sorted({loc for s in summaries for loc in s.tensor_iterations})),
         iterations_accumulate=tuple(
             sorted({loc for s in summaries for loc in s.iterations_accumulate})
@@ -399,7 +407,9 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
             location = Location(fn.relpath, arg.annotation.lineno, arg.annotation.col_offset)
             text = ast.unparse(arg.annotation)
             result.append(
-                ParameterFacts(arg.arg, annotated, "annotation", (Evidence(location, f"annotated {text}"),))
+                ParameterFacts(
+                    arg.arg, annotated, "annotation", (Evidence(location, f"annotated {text}"),)
+                )
             )
             continue
         if arg is spec.vararg or arg is spec.kwarg:

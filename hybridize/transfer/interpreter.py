@@ -17,13 +17,15 @@ import ast
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from hybridize.lattice.effects import EXTERNAL_TARGET, Effect, EffectKind
+from hybridize.lattice.effects import EXTERNAL_TARGET, Effect, EffectKind, Effects
 from hybridize.lattice.location import Location
 from hybridize.lattice.tensor import TensorKind
 from hybridize.lattice.tri import Tri
 from hybridize.lattice.values import (
+    Atom,
     CallableAtom,
     ClassAtom,
+    Constant,
     ConstAtom,
     ContainerAtom,
     DatasetAtom,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from hybridize.transfer.analysis import Analysis
 
 MAX_LOOP_ITERATIONS = 6
+MAX_EFFECTS_PER_KIND = 6
 WIDEN_AFTER = 2
 DEFAULT_TRIP_COUNT = 10
 MAX_TRIP_COUNT = 100
@@ -99,7 +102,8 @@ class Frame:
         self.exempt_self_writes = exempt_self_writes
         self.declared_global: set[str] = set()
         self.declared_nonlocal: set[str] = set()
-        self.effects: set[Effect] = set()
+        self.effects: dict[tuple[EffectKind, Location], Effect] = {}
+        self._effect_counts: dict[EffectKind, int] = {}
         self.allocations: set[str] = set()
         self.ops = 0
         self.tensor_loop = False
@@ -120,7 +124,7 @@ class Frame:
         tensor = Tri.YES if self.tensor_op else (Tri.MAYBE if self.unknown_call else Tri.NO)
         return Summary(
             returns=self.returns,
-            effects=_effects(self.effects),
+            effects=Effects(frozenset(self.effects.values())),
             allocations=frozenset(self.allocations),
             ops=self.ops,
             tensor_loop=self.tensor_loop,
@@ -158,7 +162,19 @@ class Frame:
     ) -> None:
         if targets and targets <= self.allocations:
             return  # the object was created during this call: invisible from outside
-        self.effects.add(Effect(kind, self.loc(node), detail, None, targets))
+        self._record(Effect(kind, self.loc(node), detail, None, targets))
+
+    def _record(self, effect: Effect) -> None:
+        """Keep the first ``MAX_EFFECTS_PER_KIND`` distinct effects of each kind: facts need the
+        kinds and some evidence, and unbounded sets make large projects quadratic."""
+        key = (effect.kind, effect.location)
+        if key in self.effects:
+            return
+        count = self._effect_counts.get(effect.kind, 0)
+        if count >= MAX_EFFECTS_PER_KIND:
+            return
+        self._effect_counts[effect.kind] = count + 1
+        self.effects[key] = effect
 
     def add_op(self, cost: int = 1) -> None:
         self.tensor_op = True
@@ -168,10 +184,15 @@ class Frame:
         """Fold a callee's summary into this frame at call site ``node``."""
         site = self.loc(node)
         self.allocations |= summary.allocations
+        own_locals = f"local:{self.owner_id}:"
         for effect in summary.effects.items:
             if effect.targets and effect.targets <= self.allocations:
                 continue
-            self.effects.add(effect.through(site))
+            if effect.targets and all(t.startswith(own_locals) for t in effect.targets):
+                continue  # a nested function rebinding this frame's own local variable
+            if self._effect_counts.get(effect.kind, 0) >= MAX_EFFECTS_PER_KIND:
+                continue
+            self._record(effect.through(site))
         self.ops += summary.ops
         self.tensor_loop = self.tensor_loop or summary.tensor_loop
         if summary.tensor_computation is Tri.YES:
@@ -241,16 +262,21 @@ class Frame:
         """Class-level assignments become class attributes (heap cells ``(class id, name)``)."""
         saved = self.env
         self.env = {}
+        methods = self.analysis.project.classes[class_id].methods
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for decorator in getattr(stmt, "decorator_list", []):
                     self.eval(decorator)
+                fid = methods.get(stmt.name)
+                if fid is not None and self.analysis.project.functions[fid].node is stmt:
+                    self.env[stmt.name] = Value.atom(CallableAtom(fid))
                 continue
             self.run([stmt])
             if self.env is None:
                 break
         for name, value in (self.env or {}).items():
-            self.analysis.heap.write_attribute(class_id, name, value)
+            if name not in methods:
+                self.analysis.heap.write_attribute(class_id, name, value)
         self.env = saved
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -351,9 +377,7 @@ class Frame:
                     ops_one_iteration = self.ops - ops_start
                 end = join_envs([self.env, *exits.continues])
                 new_head = (
-                    join_envs([head, end])
-                    if iteration < WIDEN_AFTER
-                    else widen_envs(head, end)
+                    join_envs([head, end]) if iteration < WIDEN_AFTER else widen_envs(head, end)
                 )
                 if env_leq(new_head, head):
                     break
@@ -381,7 +405,7 @@ class Frame:
         for item in node.items:
             manager = self.eval(item.context_expr)
             entered = self.call_method(manager, "__enter__", [], {}, item.context_expr)
-            if entered.is_bottom or entered.has_unknown and manager.known_atoms():
+            if entered.is_bottom or (entered.has_unknown and manager.known_atoms()):
                 entered = manager
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, entered, node)
@@ -398,7 +422,9 @@ class Frame:
         for case in getattr(node, "cases", []):
             self.env = None if entry is None else dict(entry)
             for name in _pattern_names(case.pattern):
-                self.bind_name(name, self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, node, "match"), node)
+                self.bind_name(
+                    name, self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, node, "match"), node
+                )
             if case.guard is not None:
                 self.eval(case.guard)
             self.run(case.body)
@@ -425,7 +451,11 @@ class Frame:
             if handler.type is not None:
                 self.eval(handler.type)
             if handler.name:
-                self.bind_name(handler.name, self.unknown(UnknownReason.DYNAMIC_FEATURE, handler, "exception"), handler)
+                self.bind_name(
+                    handler.name,
+                    self.unknown(UnknownReason.DYNAMIC_FEATURE, handler, "exception"),
+                    handler,
+                )
             self.run(handler.body)
             handler_exits.append(self.env)
         after = join_envs([normal, *handler_exits])
@@ -446,7 +476,8 @@ class Frame:
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         if self.function is None:
-            return  # module imports are resolved by the project model
+            self._module_import(node)
+            return
         bindings = self.analysis.project.function_imports.get(self.owner_id, {})
         for alias in node.names:
             local = alias.asname or alias.name.split(".")[0]
@@ -455,6 +486,24 @@ class Frame:
                 self.bind_name(local, self.analysis.value_of_dotted(binding.target), node)
 
     visit_ImportFrom = visit_Import
+
+    def _module_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Module-level imports rebind names in order (a later ``*`` import shadows a ``def``)."""
+        if self.env is None:
+            return
+        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            for star in self.module.star_imports:
+                for name in self.analysis.star_exports(star):
+                    self.env[name] = self.analysis.value_of_dotted(f"{star}.{name}")
+            return
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            binding = self.module.imports.get(local)
+            if binding is not None and binding.location.line == node.lineno:
+                self.env[local] = self.lookup_static(local, node)
+
+    def lookup_static(self, name: str, node: ast.AST) -> Value:
+        return self.analysis.global_value(self.module, name, node, self)
 
     def visit_Global(self, node: ast.Global) -> None:
         self.declared_global.update(node.names)
@@ -481,7 +530,9 @@ class Frame:
     def visit_TypeAlias(self, node: ast.AST) -> None:
         name = getattr(node, "name", None)
         if isinstance(name, ast.Name):
-            self.bind_name(name.id, self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, node, "type alias"), node)
+            self.bind_name(
+                name.id, self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, node, "type alias"), node
+            )
 
     # -- assignment ---------------------------------------------------------------------------
     def bind_name(self, name: str, value: Value, node: ast.AST) -> None:
@@ -494,10 +545,28 @@ class Frame:
             self.env[name] = value
             return
         if name in self.declared_nonlocal:
-            self.add_effect(EffectKind.NONLOCAL_WRITE, node, f"nonlocal {name}")
-            if self.function is not None and self.function.parent_id is not None:
-                self.analysis.heap.write_closure(self.function.parent_id, name, value)
+            owner = self._closure_owner(name)
+            self.add_effect(
+                EffectKind.NONLOCAL_WRITE,
+                node,
+                f"nonlocal {name}",
+                frozenset({f"local:{owner}:{name}"}),
+            )
+            self.analysis.heap.write_closure(owner, name, value)
         self.env[name] = value
+
+    def _closure_owner(self, name: str) -> str:
+        """The enclosing function whose local ``name`` a ``nonlocal`` declaration refers to."""
+        fn = self.function
+        project = self.analysis.project
+        while fn is not None and fn.parent_id is not None:
+            parent = project.functions.get(fn.parent_id)
+            if parent is None:
+                break
+            if _binds_locally(parent.node, name):
+                return parent.id
+            fn = parent
+        return self.function.parent_id if self.function and self.function.parent_id else "?"
 
     def assign(self, target: ast.expr, value: Value, node: ast.AST) -> None:
         if isinstance(target, ast.Name):
@@ -538,7 +607,7 @@ class Frame:
         name = target.value.id
         if name not in self.env:
             return
-        updated = []
+        updated: list[Atom] = []
         for atom in receiver.atoms:
             if isinstance(atom, ContainerAtom):
                 element = atom.element.join(value)
@@ -563,8 +632,10 @@ class Frame:
                 updated.append(atom)
         self.env[name] = Value.of(updated)
 
-    def _const_of(self, node: ast.expr) -> tuple[bool, object]:
-        if isinstance(node, ast.Constant):
+    def _const_of(self, node: ast.expr) -> tuple[bool, Constant]:
+        if isinstance(node, ast.Constant) and isinstance(
+            node.value, (int, float, str, bytes, bool, complex, type(None))
+        ):
             return True, node.value
         return False, None
 
@@ -724,13 +795,15 @@ class Frame:
         origin = self.alloc(node) if allocate else "tuple"
         if items is None:
             return Value.container(kind, None, extra, origin=origin)
-        return Value.container(kind, items if kind != "set" else None, join_all(items), origin=origin)
+        return Value.container(
+            kind, items if kind != "set" else None, join_all(items), origin=origin
+        )
 
     def visit_Dict(self, node: ast.Dict) -> Value:
         keys: list[object] | None = []
         values: list[Value] = []
         element = Value.BOTTOM
-        for key, value_node in zip(node.keys, node.values):
+        for key, value_node in zip(node.keys, node.values, strict=True):
             value = self.eval(value_node)
             if key is None:
                 keys = None
@@ -793,7 +866,7 @@ class Frame:
     def visit_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
         result = Value.BOTTOM
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.eval(comparator)
             symbol = _CMPOPS.get(type(op))
             if symbol is None:
@@ -827,7 +900,9 @@ class Frame:
         self.yields = self.yields.join(rules.iterate(inner))
         return self.unknown(UnknownReason.DYNAMIC_FEATURE, node, "yield from")
 
-    def _comprehension(self, generators: list[ast.comprehension], element: Callable[[], Value]) -> Value:
+    def _comprehension(
+        self, generators: list[ast.comprehension], element: Callable[[], Value]
+    ) -> Value:
         saved = self.env
         self.env = None if saved is None else dict(saved)
         result = Value.BOTTOM
@@ -866,7 +941,11 @@ class Frame:
 
     def visit_Call(self, node: ast.Call) -> Value:
         if _is_super_call(node):
-            return self.lookup("self", node) if self.self_name is None else self.lookup(self.self_name, node)
+            return (
+                self.lookup("self", node)
+                if self.self_name is None
+                else self.lookup(self.self_name, node)
+            )
         callee = self.eval(node.func)
         args: list[Value] = []
         kwargs: dict[str, Value] = {}
@@ -888,7 +967,7 @@ class Frame:
                 star = True
                 for atom in value.of_type(ContainerAtom):
                     if atom.kind == "dict" and atom.keys is not None and atom.items is not None:
-                        for key, item in zip(atom.keys, atom.items):
+                        for key, item in zip(atom.keys, atom.items, strict=False):
                             if isinstance(key, str):
                                 kwargs[key] = item
             else:
@@ -928,21 +1007,13 @@ _DUNDER = {
 }  # fmt: skip
 
 
-def _effects(items: set[Effect]) -> "Effects":
-    from hybridize.lattice.effects import Effects
-
-    return Effects(frozenset(items))
-
-
 def _unknown_key(atom: UnknownAtom) -> tuple[str, str, str]:
     return (atom.reason.value, str(atom.origin), atom.detail)
 
 
 def _is_super_call(node: ast.expr) -> bool:
     return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "super"
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
     )
 
 
@@ -997,6 +1068,30 @@ def _accumulates(body: list[ast.stmt]) -> bool:
     return False
 
 
+def _binds_locally(node: ast.AST, name: str) -> bool:
+    """Does function ``node`` bind ``name`` as a local (parameter or assignment)?"""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        spec = node.args
+        params = [*spec.posonlyargs, *spec.args, *spec.kwonlyargs, spec.vararg, spec.kwarg]
+        if any(p is not None and p.arg == name for p in params):
+            return True
+    body = node.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    for stmt in body:
+        for child in ast.walk(stmt):
+            if (
+                isinstance(child, ast.Name)
+                and child.id == name
+                and isinstance(child.ctx, ast.Store)
+            ):
+                return True
+            if (
+                isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and child.name == name
+            ):
+                return True
+    return False
+
+
 def _pattern_names(pattern: ast.AST) -> Iterator[str]:
     for node in ast.walk(pattern):
         name = getattr(node, "name", None)
@@ -1007,4 +1102,4 @@ def _pattern_names(pattern: ast.AST) -> Iterator[str]:
             yield rest
 
 
-__all__ = ["Frame", "TensorKind", "DatasetAtom"]
+__all__ = ["DatasetAtom", "Frame", "TensorKind"]

@@ -18,6 +18,7 @@ document them as preconditions:
 from __future__ import annotations
 
 import math
+
 from hypothesis import strategies as st
 
 from hybridize.lattice.dtype import DTYPE_NAMES, DType
@@ -178,9 +179,11 @@ def constants() -> st.SearchStrategy[Constant]:
 def const_values() -> st.SearchStrategy[Value]:
     """Python scalars: single constants, bounded sets (some past ``MAX_CONSTANTS``), any-of."""
     singles = constants().map(Value.const)
-    sets = st.sampled_from(PYTYPES).flatmap(
-        lambda t: st.lists(constants_of(t), min_size=1, max_size=MAX_CONSTANTS + 3)
-    ).map(lambda cs: join_all(Value.const(c) for c in cs))
+    sets = (
+        st.sampled_from(PYTYPES)
+        .flatmap(lambda t: st.lists(constants_of(t), min_size=1, max_size=MAX_CONSTANTS + 3))
+        .map(lambda cs: join_all(Value.const(c) for c in cs))
+    )
     unbounded = st.sampled_from(PYTYPES).map(Value.any_of)
     return st.one_of(singles, sets, unbounded)
 
@@ -196,7 +199,9 @@ def tensor_values() -> st.SearchStrategy[Value]:
 
 def unknown_values() -> st.SearchStrategy[Value]:
     return st.builds(
-        Value.unknown, st.sampled_from(UnknownReason), st.none() | locations(),
+        Value.unknown,
+        st.sampled_from(UnknownReason),
+        st.none() | locations(),
         st.sampled_from(DETAILS),
     )
 
@@ -245,7 +250,9 @@ def _containers(draw: st.DrawFn, children: st.SearchStrategy[Value]) -> Value:
     keys = draw(
         st.lists(
             st.one_of(constants_of("str"), constants_of("int")),
-            min_size=len(items), max_size=len(items), unique=True,
+            min_size=len(items),
+            max_size=len(items),
+            unique=True,
         )
     )
     return Value.container("dict", items, origin=origin, keys=tuple(keys))

@@ -127,7 +127,6 @@ DOMAINS: tuple[Domain, ...] = (
 )
 
 
-
 def for_all(domain: Domain, arity: int, prop: Callable[..., None]) -> None:
     """Check ``prop`` on ``arity`` independently drawn elements of ``domain``."""
     test = given(*([domain.elements] * arity))(prop)

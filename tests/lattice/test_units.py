@@ -41,7 +41,9 @@ TRI_TABLE: list[tuple[Tri, Tri, Tri, Tri, Tri]] = [
 
 
 @pytest.mark.parametrize(("a", "b", "or_", "and_", "join"), TRI_TABLE)
-def test_tri_kleene_tables_and_knowledge_join(a: Tri, b: Tri, or_: Tri, and_: Tri, join: Tri) -> None:
+def test_tri_kleene_tables_and_knowledge_join(
+    a: Tri, b: Tri, or_: Tri, and_: Tri, join: Tri
+) -> None:
     assert a.or_(b) is or_
     assert a.and_(b) is and_
     assert a.join(b) is join
@@ -245,8 +247,11 @@ def test_effects_set_operations() -> None:
     effects = Effects.of([io, rng]).add(var)
     assert len(effects) == 3 and effects and not Effects.EMPTY
     assert effects.add(io) is effects
-    assert effects.kinds() == {EffectKind.PYTHON_IO, EffectKind.PYTHON_RNG,
-                               EffectKind.VARIABLE_CREATION}
+    assert effects.kinds() == {
+        EffectKind.PYTHON_IO,
+        EffectKind.PYTHON_RNG,
+        EffectKind.VARIABLE_CREATION,
+    }
     assert effects.of_kind(EffectKind.PYTHON_IO) == [io]
     assert effects.sorted() == sorted([io, rng, var])
     assert io.kind.is_python_side_effect and not var.kind.is_python_side_effect

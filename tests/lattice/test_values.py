@@ -20,6 +20,7 @@ from hybridize.lattice.values import (
     MAX_DEPTH,
     MAX_ITEMS,
     CallableAtom,
+    Constant,
     ConstAtom,
     ContainerAtom,
     DatasetAtom,
@@ -93,12 +94,12 @@ def test_join_is_keywise(a: Value, b: Value) -> None:
 
 @SETTINGS
 @given(st.sampled_from(S.PYTYPES).flatmap(lambda t: st.lists(S.constants_of(t), min_size=1)))
-def test_constant_sets_are_bounded(constants: list[object]) -> None:
+def test_constant_sets_are_bounded(constants: list[Constant]) -> None:
     """Past ``MAX_CONSTANTS`` distinct constants a scalar becomes "any value of its type"."""
-    joined = join_all(Value.const(c) for c in constants)  # type: ignore[arg-type]
+    joined = join_all(Value.const(c) for c in constants)
     widened = Value.BOTTOM
     for c in constants:
-        widened = widened.widen(Value.const(c))  # type: ignore[arg-type]
+        widened = widened.widen(Value.const(c))
     for v in (joined, widened):
         (atom,) = v.atoms
         assert isinstance(atom, ConstAtom)
@@ -222,8 +223,12 @@ CLASSIFY_CASES: list[tuple[str, Value, str, Tri]] = [
     ("ragged", Value.tensor(None, kind=TensorKind.RAGGED), "tensor", Tri.YES),
     ("ndarray", Value.ndarray("float64", Shape.SCALAR), "tensor", Tri.YES),
     ("list of tensors", Value.container("list", [TENSOR, TENSOR]), "tensor", Tri.YES),
-    ("tuple of tensor and ndarray", Value.container("tuple", [TENSOR, Value.ndarray()]),
-     "tensor", Tri.YES),
+    (
+        "tuple of tensor and ndarray",
+        Value.container("tuple", [TENSOR, Value.ndarray()]),
+        "tensor",
+        Tri.YES,
+    ),
     ("int const", Value.const(3), "python", Tri.NO),
     ("any float", Value.any_of("float"), "python", Tri.NO),
     ("bool", Value.const(True), "python", Tri.NO),
@@ -234,7 +239,7 @@ CLASSIFY_CASES: list[tuple[str, Value, str, Tri]] = [
     ("unknown", UNKNOWN, "unknown", Tri.MAYBE),
     ("tensor | unknown", TENSOR.join(UNKNOWN), "tensor", Tri.MAYBE),
     ("empty list", Value.container("list", []), "other", Tri.NO),
-    ("list of ints", Value.container("list", [Value.const(1)]), "other", Tri.NO),
+    ("list of ints", Value.container("list", [Value.const(1)]), "python", Tri.NO),
     ("list of unknown", Value.container("list", [UNKNOWN]), "tensor", Tri.MAYBE),
     ("dataset", Value.atom(DatasetAtom(TENSOR)), "other", Tri.NO),
     ("tensor | None", TENSOR.join(Value.NONE), "mixed", Tri.MAYBE),
