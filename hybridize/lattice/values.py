@@ -503,6 +503,8 @@ class Value:
     @staticmethod
     def atom(atom: Atom) -> Value:
         """A one-atom value; the values nested in ``atom`` are cut at ``MAX_DEPTH``."""
+        if not _is_nesting(atom):
+            return Value((atom,))
         return Value((_bound_atom(atom, 0),))
 
     @staticmethod

@@ -109,6 +109,33 @@ def _d_keras_compute(evaluation: Evaluation, params: tuple[str, ...]) -> DType |
     return DType.of("float32") if dtype.is_floating else DType.TOP
 
 
+_REAL_PARTS: Final[dict[str, str]] = {"complex64": "float32", "complex128": "float64"}
+
+
+def _d_real(evaluation: Evaluation, params: tuple[str, ...]) -> DType | None:
+    value = evaluation.param(params[0])
+    if value is None or value == Value.NONE:
+        return None
+    dtype = promotion.infer(value)
+    if dtype.known is None:
+        return DType.TOP
+    return DType.of(_REAL_PARTS.get(dtype.known, dtype.known))
+
+
+def _d_resize(evaluation: Evaluation, params: tuple[str, ...]) -> DType | None:
+    """``tf.image.resize``: float32, except that ``'nearest'`` keeps the images' dtype."""
+    method = evaluation.param(params[1]) if len(params) > 1 else None
+    if method is None or method == Value.NONE:
+        return DType.of("float32")
+    known, constant = method.constant()
+    if not known or not isinstance(constant, str):
+        return DType.TOP
+    if constant == "nearest":
+        images = evaluation.param(params[0])
+        return DType.TOP if images is None else promotion.infer(images)
+    return DType.of("float32")
+
+
 def _d_unknown(evaluation: Evaluation, params: tuple[str, ...]) -> DType | None:
     return DType.TOP
 
@@ -129,6 +156,8 @@ DTYPE_RULES: Final[dict[str, str]] = {
     "truediv:P,Q": "TF '/' (int32/int64 → float64, int8/16 → float32)",
     "tf-range:START,LIMIT,DELTA": "tf.range: a float bound makes it float32, else int32",
     "keras-compute:P": "Keras autocast: float inputs compute in float32",
+    "real:P": "dtype of P with complex made real (complex64 → float32): abs, real, imag",
+    "resize:IMAGES,METHOD": "tf.image.resize: float32, the images' dtype for 'nearest'",
     "unknown": "⊤",
 }
 
@@ -149,6 +178,8 @@ DTYPE_FUNCTIONS: Final[dict[str, DTypeFunction]] = {
     "truediv": _d_truediv,
     "tf-range": _d_tf_range,
     "keras-compute": _d_keras_compute,
+    "real": _d_real,
+    "resize": _d_resize,
     "unknown": _d_unknown,
 }
 

@@ -337,6 +337,157 @@ def _s_pool(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
     return shapes.spatial(shape, pool, strides, padding, channels, rank)
 
 
+def _nn_window(value: Value | None, rank: int, channels_last: bool) -> list[int] | None:
+    """``tf.nn`` strides/dilations/ksize: an int, or a list of 1, ``rank`` or ``rank + 2``
+    ints (the last form includes the batch and channel dims)."""
+    if value is None:
+        return None
+    single = shapes.const_int(value)
+    if single is not None:
+        return [single] * rank
+    items = shapes.int_items_raw(value)
+    if items is None or any(i is None for i in items):
+        return None
+    known = [i for i in items if i is not None]
+    if len(known) == 1:
+        return known * rank
+    if len(known) == rank:
+        return known
+    if len(known) == rank + 2:
+        return known[1:-1] if channels_last else known[2:]
+    return None
+
+
+def _nn_channels_last(value: Value | None) -> bool | None:
+    """``data_format``: ``None``/``"NHWC"``/``"NWC"``/... is channels-last, ``"NC..."`` is
+    channels-first, anything not constant is unknown."""
+    if value is None:
+        return True
+    known, constant = value.constant()
+    if not known or not isinstance(constant, str):
+        return None
+    return not constant.upper().startswith("NC")
+
+
+def _nn_spatial(mode: str) -> ShapeFunction:
+    """``nn-conv:INPUT,FILTERS,STRIDES,PADDING,FORMAT,DILATIONS`` (``tf.nn.conv2d`` & co.: the
+    spatial rank is the input's, the kernel size and output channels come from the filters'
+    shape), ``nn-depthwise:...`` (output channels in * multiplier) and
+    ``nn-pool:INPUT,KSIZE,STRIDES,PADDING,FORMAT`` (channels kept)."""
+
+    def rule(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+        shape = _shape_param(evaluation, params, 0)
+        if shape.dims is None or len(shape.dims) < 3:
+            return Shape.UNKNOWN
+        rank = len(shape.dims) - 2
+        channels_last = _nn_channels_last(_value_param(evaluation, params, 4))
+        if channels_last is None:
+            return Shape.UNKNOWN
+        sizes = shape.dims[1:-1] if channels_last else shape.dims[2:]
+        kernel: list[int] | None
+        channels: Dim
+        if mode == "pool":
+            kernel = _nn_window(_value_param(evaluation, params, 1), rank, channels_last)
+            channels = shape.dims[-1] if channels_last else shape.dims[1]
+        else:
+            filters = _shape_param(evaluation, params, 1).dims
+            kernel, channels = None, None
+            if filters is not None and len(filters) == rank + 2:
+                spatial = filters[:rank]
+                if all(k is not None for k in spatial):
+                    kernel = [k for k in spatial if k is not None]
+                inner, outer = filters[-2], filters[-1]
+                if mode == "conv":
+                    channels = outer
+                elif inner is not None and outer is not None:
+                    channels = inner * outer
+        strides = _nn_window(_value_param(evaluation, params, 2), rank, channels_last)
+        dilation_value = _value_param(evaluation, params, 5) if mode != "pool" else None
+        dilations = _nn_window(dilation_value or Value.const(1), rank, channels_last)
+        padding = _padding(_value_param(evaluation, params, 3))
+        out: list[Dim] = [None] * rank
+        if kernel is not None and strides is not None and dilations is not None and (
+            padding is not None
+        ):
+            out = [
+                shapes.conv_output(size, k, stride, padding, dilation)
+                for size, k, stride, dilation in zip(sizes, kernel, strides, dilations,
+                                                     strict=True)
+            ]
+        batch = shape.dims[0]
+        return Shape((batch, *out, channels) if channels_last else (batch, channels, *out))
+
+    return rule
+
+
+def _image_parts(shape: Shape) -> tuple[tuple[Dim, ...], Dim, Dim, Dim] | None:
+    """An image tensor's (batch dims, height, width, channels): rank 3 or 4."""
+    if shape.dims is None or len(shape.dims) not in (3, 4):
+        return None
+    *batch, height, width, channels = shape.dims
+    return tuple(batch), height, width, channels
+
+
+def _s_image_size(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+    parts = _image_parts(_shape_param(evaluation, params, 0))
+    if parts is None:
+        return Shape.UNKNOWN
+    batch, _, _, channels = parts
+    height = _int_param(evaluation, params, 1, None)
+    width = _int_param(evaluation, params, 2, None)
+    return Shape((*batch, height, width, channels))
+
+
+def _s_image_resize(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+    parts = _image_parts(_shape_param(evaluation, params, 0))
+    if parts is None:
+        return Shape.UNKNOWN
+    batch, _, _, channels = parts
+    size = shapes.int_items(_value_param(evaluation, params, 1))
+    preserve = _flag_param(evaluation, params, 2)
+    height: Dim = None
+    width: Dim = None
+    if size is not None and len(size) == 2 and preserve is False:
+        height, width = size
+    return Shape((*batch, height, width, channels))
+
+
+def _s_rot90(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+    shape = _shape_param(evaluation, params, 0)
+    parts = _image_parts(shape)
+    if parts is None:
+        return Shape.UNKNOWN
+    batch, height, width, channels = parts
+    turns = _int_param(evaluation, params, 1, 1)
+    if turns is not None and turns % 2 == 0:
+        return shape
+    if turns is not None:
+        return Shape((*batch, width, height, channels))
+    if height is not None and height == width:
+        return shape
+    return Shape((*batch, None, None, channels))
+
+
+def _element_shape(evaluation: Evaluation, params: tuple[str, ...], index: int) -> Shape:
+    value = _value_param(evaluation, params, index)
+    dims = None if value is None else shapes.int_items(value)
+    return Shape.UNKNOWN if dims is None else Shape(tuple(dims))
+
+
+def _s_stacked(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+    """``TensorArray.stack``: ``(size, *element_shape)``; the size is unknown when dynamic."""
+    dynamic = _flag_param(evaluation, params, 2)
+    size = _int_param(evaluation, params, 0, None) if dynamic is False else None
+    return shapes.prepend(_element_shape(evaluation, params, 1), size)
+
+
+def _s_gathered(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
+    """``TensorArray.gather(indices)``: ``(len(indices), *element_shape)``."""
+    indices = shapes.int_items(_value_param(evaluation, params, 0))
+    count: Dim = None if indices is None else len(indices)
+    return shapes.prepend(_element_shape(evaluation, params, 1), count)
+
+
 def _s_rnn(evaluation: Evaluation, params: tuple[str, ...]) -> Shape:
     shape = _shape_param(evaluation, params, 0)
     units = _int_param(evaluation, params, 1, None)
@@ -499,6 +650,14 @@ SHAPE_RULES: Final[dict[str, str]] = {
     "global-pool:X,KEEPDIMS": "Keras global pooling (batch, channels)",
     "conv:X,FILTERS,KERNEL,STRIDES,PADDING,RANK[,FORMAT]": "channels-last convolution",
     "pool:X,POOL,STRIDES,PADDING,RANK[,FORMAT]": "channels-last pooling",
+    "nn-conv:X,FILTERS,STRIDES,PADDING,FORMAT,DILATIONS": "tf.nn.conv*d (filters' shape)",
+    "nn-depthwise:X,FILTERS,STRIDES,PADDING,FORMAT,DILATIONS": "tf.nn.depthwise_conv2d",
+    "nn-pool:X,KSIZE,STRIDES,PADDING,FORMAT": "tf.nn.max_pool* / avg_pool*",
+    "image-size:IMAGES,HEIGHT,WIDTH": "image (batch, HEIGHT, WIDTH, channels): crops, pads",
+    "image-resize:IMAGES,SIZE,PRESERVE_ASPECT": "tf.image.resize (SIZE = [height, width])",
+    "rot90:IMAGE,K": "tf.image.rot90 (odd K swaps height and width)",
+    "stacked:SIZE,ELEMENT_SHAPE,DYNAMIC": "TensorArray.stack: (SIZE or None, *ELEMENT_SHAPE)",
+    "gathered:INDICES,ELEMENT_SHAPE": "TensorArray.gather: (len(INDICES), *ELEMENT_SHAPE)",
     "rnn:X,UNITS,RETURN_SEQUENCES": "Keras LSTM/GRU/SimpleRNN",
     "keras-input:SHAPE,BATCH": "keras.Input: (BATCH, *SHAPE)",
     "keras-reshape:X,TARGET": "Keras Reshape: (batch, *TARGET)",
@@ -551,6 +710,14 @@ SHAPE_FUNCTIONS: Final[dict[str, ShapeFunction]] = {
     "global-pool": _s_global_pool,
     "conv": _s_conv,
     "pool": _s_pool,
+    "nn-conv": _nn_spatial("conv"),
+    "nn-depthwise": _nn_spatial("depthwise"),
+    "nn-pool": _nn_spatial("pool"),
+    "image-size": _s_image_size,
+    "image-resize": _s_image_resize,
+    "rot90": _s_rot90,
+    "stacked": _s_stacked,
+    "gathered": _s_gathered,
     "rnn": _s_rnn,
     "keras-input": _s_keras_input,
     "keras-reshape": _s_keras_reshape,

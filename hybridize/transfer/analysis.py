@@ -42,7 +42,7 @@ from hybridize.stubs import rules
 from hybridize.stubs.loader import Models, load_models
 from hybridize.stubs.model import FunctionModel, ModelSource
 from hybridize.transfer.environment import Env
-from hybridize.transfer.interpreter import Frame
+from hybridize.transfer.interpreter import Frame, describe
 from hybridize.transfer.summary import Summary
 
 MAX_ROUNDS = 3
@@ -1191,12 +1191,7 @@ def _dotted(node: ast.expr) -> str | None:
 
 
 def _call_name(node: ast.AST) -> str:
-    func = node.func if isinstance(node, ast.Call) else node
-    try:
-        text = ast.unparse(func)
-    except Exception:  # pragma: no cover
-        text = type(func).__name__
-    return text if len(text) <= 60 else text[:57] + "..."
+    return describe(node.func if isinstance(node, ast.Call) else node)
 
 
 def _argument_node(call: ast.Call | None, model: FunctionModel, name: str) -> ast.expr | None:

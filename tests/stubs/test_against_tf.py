@@ -212,6 +212,64 @@ def _cases() -> list[Case]:
         Case("tensorflow.identity", tf.identity, (T("int64", (2,)),)),
         Case("tensorflow.stop_gradient", tf.stop_gradient, (T(f32, (2,)),)),
         Case("tensorflow.ragged.constant", tf.ragged.constant, ([[1, 2], [3]],), partial=True),
+        Case("tensorflow.nn.top_k", tf.nn.top_k, (T("int32", (2, 3, 4)), 3)),
+        Case("tensorflow.unique", tf.unique, (T("int32", (5,)),), partial=True),
+        Case("tensorflow.unique", tf.unique, (T("int32", (5,)),), {"out_idx": D("int64")},
+             partial=True),
+        Case("tensorflow.unique_with_counts", tf.unique_with_counts, (T("int32", (5,)),),
+             partial=True),
+        Case("tensorflow.linalg.eigh", tf.linalg.eigh, (T(f32, (2, 3, 3)),)),
+        Case("tensorflow.linalg.eigh", tf.linalg.eigh, (T("complex64", (3, 3)),)),
+        Case("tensorflow.linalg.eigvalsh", tf.linalg.eigvalsh, (T("float64", (3, 3)),)),
+        Case("tensorflow.math.abs", tf.math.abs, (T("complex128", (3,)),)),
+        Case("tensorflow.math.abs", tf.math.abs, (T("int32", (3,)),)),
+        Case("tensorflow.math.real", tf.math.real, (T("complex64", (3,)),)),
+        Case("tensorflow.nn.conv2d", tf.nn.conv2d, (T(f32, (1, 28, 28, 1)), T(f32, (3, 3, 1, 8))),
+             {"strides": 1, "padding": "SAME"}),
+        Case("tensorflow.nn.conv2d", tf.nn.conv2d, (T(f32, (2, 9, 7, 3)), T(f32, (3, 2, 3, 4))),
+             {"strides": [1, 2, 2, 1], "padding": "VALID"}),
+        Case("tensorflow.nn.conv2d", tf.nn.conv2d, (T(f32, (1, 9, 9, 2)), T(f32, (3, 3, 2, 4))),
+             {"strides": (1, 1), "padding": "VALID", "dilations": 2}),
+        Case("tensorflow.nn.conv1d", tf.nn.conv1d, (T(f32, (2, 10, 4)), T(f32, (3, 4, 6)), 2,
+                                                      "SAME")),
+        Case("tensorflow.nn.conv3d", tf.nn.conv3d, (T(f32, (1, 5, 6, 7, 2)),
+                                                      T(f32, (2, 2, 2, 2, 3)), [1, 1, 1, 1, 1],
+                                                      "VALID")),
+        Case("tensorflow.nn.depthwise_conv2d", tf.nn.depthwise_conv2d, (
+            T(f32, (2, 8, 8, 3)), T(f32, (3, 3, 3, 2)), [1, 2, 2, 1], "SAME")),
+        Case("tensorflow.nn.max_pool2d", tf.nn.max_pool2d, (T(f32, (2, 9, 9, 3)), 2, 2, "VALID")),
+        Case("tensorflow.nn.avg_pool2d", tf.nn.avg_pool2d, (T(f32, (2, 9, 9, 3)), 3, 2, "SAME")),
+        Case("tensorflow.nn.max_pool", tf.nn.max_pool, (T(f32, (2, 9, 3)), 2, 1, "VALID")),
+        Case("tensorflow.nn.max_pool_with_argmax", tf.nn.max_pool_with_argmax, (
+            T(f32, (1, 4, 6, 2)), 2, 2, "VALID")),
+        Case("tensorflow.image.rot90", tf.image.rot90, (T(f32, (5, 7, 3)),)),
+        Case("tensorflow.image.rot90", tf.image.rot90, (T(f32, (2, 5, 7, 3)),), {"k": 2}),
+        Case("tensorflow.image.transpose", tf.image.transpose, (T(f32, (5, 7, 3)),)),
+        Case("tensorflow.image.flip_left_right", tf.image.flip_left_right, (T(f32, (5, 7, 3)),)),
+        Case("tensorflow.image.random_crop", tf.image.random_crop, (T(f32, (5, 7, 3)),
+                                                                      [4, 4, 3])),
+        Case("tensorflow.image.convert_image_dtype", tf.image.convert_image_dtype, (
+            T("uint8", (5, 7, 3)), D("float32"))),
+        Case("tensorflow.image.per_image_standardization", tf.image.per_image_standardization,
+             (T("float64", (5, 7, 3)),)),
+        Case("tensorflow.image.resize", tf.image.resize, (T(f32, (2, 5, 7, 3)), [10, 4])),
+        Case("tensorflow.image.resize", tf.image.resize, (T("uint8", (5, 7, 3)), [10, 4])),
+        Case("tensorflow.image.resize", tf.image.resize, (T("uint8", (5, 7, 3)), [10, 4]),
+             {"method": "nearest"}),
+        Case("tensorflow.image.resize", tf.image.resize, (T(f32, (5, 7, 3)), [10, 4]),
+             {"preserve_aspect_ratio": True}, partial=True),
+        Case("tensorflow.image.resize_with_pad", tf.image.resize_with_pad, (
+            T("uint8", (5, 7, 3)), 8, 8)),
+        Case("tensorflow.image.resize_with_crop_or_pad", tf.image.resize_with_crop_or_pad, (
+            T("uint8", (5, 7, 3)), 8, 4)),
+        Case("tensorflow.image.crop_to_bounding_box", tf.image.crop_to_bounding_box, (
+            T(f32, (2, 5, 7, 3)), 1, 1, 3, 4)),
+        Case("tensorflow.image.pad_to_bounding_box", tf.image.pad_to_bounding_box, (
+            T(f32, (5, 7, 3)), 1, 1, 8, 9)),
+        Case("tensorflow.image.grayscale_to_rgb", tf.image.grayscale_to_rgb, (
+            T(f32, (5, 7, 1)),)),
+        Case("tensorflow.image.image_gradients", tf.image.image_gradients, (
+            T(f32, (2, 5, 7, 3)),)),
         Case("numpy.zeros", np.zeros, ((2, 3),)),
         Case("numpy.array", np.array, ([1, 2],)),
         Case("numpy.array", np.array, ([[1.0], [2.0]],), {"dtype": "float32"}),
@@ -233,6 +291,8 @@ def _check(real: Any, abstract: Value, partial: bool, path: str = "result") -> N
         assert container is not None, f"{path}: expected a container, got {abstract.pretty()}"
         assert container.items is not None, f"{path}: unknown length {abstract.pretty()}"
         assert len(container.items) == len(real), path
+        if _is_namedtuple(real):
+            assert container.keys == tuple(real._fields), f"{path}: fields {container.keys}"
         for index, (item_real, item) in enumerate(zip(real, container.items, strict=True)):
             _check(item_real, item, partial, f"{path}[{index}]")
         return
@@ -470,6 +530,29 @@ def test_keras_input_is_a_symbolic_tensor() -> None:
 def test_dataset_elements_match(build_real: Callable[[], Any],
                                 build_abstract: Callable[[], Value]) -> None:
     _check(build_real(), build_abstract(), partial=False)
+
+
+def test_tensor_array_reads_match() -> None:
+    init = (D("float32"),)
+    init_kwargs: dict[str, object] = {"size": 3, "element_shape": [2, 4]}
+    real = tf.TensorArray(tf.float32, size=3, element_shape=[2, 4])
+    real = real.unstack(tf.ones([3, 2, 4]))
+    for method, args, expected in (
+        ("stack", [], real.stack()),
+        ("read", [1], real.read(1)),
+        ("gather", [[0, 2]], real.gather([0, 2])),
+        ("size", [], real.size()),
+    ):
+        abstract = construct_and_call(
+            "tensorflow.TensorArray", [_abstract(a) for a in init],
+            {k: _abstract(v) for k, v in init_kwargs.items()}, args, method,
+        )
+        _check(expected, abstract, partial=False, path=method)
+    dynamic = construct_and_call("tensorflow.TensorArray", [_abstract(D("int32"))],
+                                 {"size": 0, "dynamic_size": True}, [], "stack")
+    atom = dynamic.only(TensorAtom)
+    assert atom is not None and atom.type.dtype.known == "int32"
+    assert atom.type.shape.dims is None  # no element_shape: rank unknown
 
 
 def test_gradients_are_shaped_like_sources() -> None:
