@@ -191,11 +191,6 @@ class ApiIndex:
             self._names = read_api_file(self.path)
         return self._names.get(name)
 
-    def names(self) -> dict[str, ApiName]:
-        if self._names is None:
-            self._names = read_api_file(self.path)
-        return self._names
-
     def model(self, name: str) -> ApiResult:
         """The fallback model of the listed ``name`` (``None``: not listed or not modelled)."""
         entry = self.get(name)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import importlib
 import inspect
 import sys
 import types
@@ -132,7 +133,7 @@ def walk(
                 continue
             try:
                 obj = getattr(module, attribute)
-            except Exception:  # noqa: BLE001 - a lazily loaded name that fails to import
+            except Exception:  # a lazily loaded name that fails to import
                 continue
             if isinstance(obj, types.ModuleType):
                 if not public(obj):
@@ -166,12 +167,14 @@ def api_entries(objects: dict[str, object]) -> list[ApiEntry]:
 
 def collect() -> tuple[list[ApiEntry], dict[str, str]]:
     """Walk the installed TensorFlow and Keras; the entries and the library versions."""
-    import keras  # noqa: PLC0415 - heavy, only when regenerating
-    import tensorflow as tf  # noqa: PLC0415
-
+    tf = importlib.import_module("tensorflow")  # heavy: only when regenerating
+    keras = importlib.import_module("keras")
     objects = walk("tensorflow", tf, _tf_module)
     objects.update(walk("keras", keras, _keras_module))
-    versions = {"tensorflow": str(tf.__version__), "keras": str(keras.__version__)}
+    versions = {
+        "tensorflow": str(getattr(tf, "__version__", "?")),
+        "keras": str(getattr(keras, "__version__", "?")),
+    }
     return api_entries(objects), versions
 
 

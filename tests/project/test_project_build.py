@@ -235,7 +235,7 @@ def calls_of(project: Project, caller_id: str) -> dict[str, bool]:
 
 
 def test_module_calls_include_decorators_defaults_and_class_bodies(calls_project: Project) -> None:
-    assert calls_of(calls_project, "app.py::app") == {
+    assert calls_of(calls_project, "app.py::<module>") == {
         "setup": False,
         "decorate": False,
         "option": False,
@@ -279,7 +279,7 @@ def test_nested_scopes_own_their_calls(calls_project: Project) -> None:
 
 
 def test_call_site_locations(calls_project: Project) -> None:
-    site = calls_project.call_sites["app.py::app"][0]
+    site = calls_project.call_sites["app.py::<module>"][0]
     assert (site.location.path, site.location.line, site.location.col) == ("app.py", 1, 0)
 
 
@@ -452,7 +452,7 @@ def test_mro_and_method_lookup(resolution_project: Project) -> None:
 
 
 def test_resolve_name_follows_aliases_and_scopes(resolution_project: Project) -> None:
-    assert resolution_project.resolve_name("pkg/core.py::pkg.core", "Dense") == external(
+    assert resolution_project.resolve_name("pkg/core.py::<module>", "Dense") == external(
         "keras.layers.Dense"
     )
     assert resolution_project.resolve_global("pkg.core", "Dense") == Symbol(
@@ -465,7 +465,7 @@ def test_resolve_name_follows_aliases_and_scopes(resolution_project: Project) ->
 
 def test_module_of(resolution_project: Project) -> None:
     assert resolution_project.module_of("pkg/core.py::Layer.call").name == "pkg.core"
-    assert resolution_project.module_of("pkg/core.py::pkg.core").relpath == "pkg/core.py"
+    assert resolution_project.module_of("pkg/core.py::<module>").relpath == "pkg/core.py"
     assert resolution_project.module_of("pkg.util").relpath == "pkg/util.py"
     with pytest.raises(KeyError):
         resolution_project.module_of("nowhere.py::f")
@@ -570,7 +570,7 @@ def test_module_records(tmp_path: Path) -> None:
         },
     )
     module = project.modules["m"]
-    assert module.id == "m.py::m"
+    assert module.id == "m.py::<module>"
     assert module.all_names == ("f", "g", "h")
     assert module.star_imports == ("keras",)
     assert set(module.imports) == {"os"}
@@ -630,7 +630,7 @@ def test_deeply_nested_expressions_do_not_overflow(tmp_path: Path) -> None:
     source = "x = " + " + ".join(f"f{index}()" for index in range(2000)) + "\n"
     project = make_project(tmp_path, {"deep.py": source})
     assert project.files[0].status is FileStatus.ANALYZED
-    assert len(project.call_sites["deep.py::deep"]) == 2000
+    assert len(project.call_sites["deep.py::<module>"]) == 2000
 
 
 def test_every_function_has_call_site_nested_and_import_entries(functions_project: Project) -> None:

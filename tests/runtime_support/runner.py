@@ -24,6 +24,7 @@ import ast
 import contextlib
 import dis
 import functools
+import importlib
 import io
 import json
 import os
@@ -40,23 +41,20 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("PYTHONHASHSEED", "0")
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.framework.ops import EagerTensor  # type: ignore[import-not-found,unused-ignore]
 
+keras: Any
 try:  # Keras 3 symbolic tensors (keras.Input) are not tf.Tensor instances.
-    import keras
-
+    keras = importlib.import_module("keras")
     KERAS_TENSOR: tuple[type, ...] = (keras.KerasTensor,)
     KERAS_VARIABLE: tuple[type, ...] = (keras.Variable,)
-except Exception:  # pragma: no cover - keras is installed with tensorflow
+except ImportError:  # pragma: no cover - keras is installed with tensorflow
     keras = None
     KERAS_TENSOR = ()
     KERAS_VARIABLE = ()
-
-from tensorflow.python.autograph.impl import api as autograph_api  # noqa: E402
-from tensorflow.python.framework.ops import EagerTensor  # noqa: E402
 
 TENSOR_TYPES: tuple[type, ...] = (tf.Tensor, *KERAS_TENSOR)
 VARIABLE_TYPES: tuple[type, ...] = (tf.Variable, *KERAS_VARIABLE)
@@ -73,8 +71,11 @@ CALLABLE_TYPES: tuple[type, ...] = (
     types.BuiltinMethodType,
     types.MethodWrapperType,
     functools.partial,
-    tf.types.experimental.PolymorphicFunction,
-    tf.types.experimental.ConcreteFunction,
+    *(  # tf.function objects (the names moved between TensorFlow versions)
+        getattr(tf.types.experimental, name)
+        for name in ("PolymorphicFunction", "GenericFunction", "ConcreteFunction")
+        if hasattr(tf.types.experimental, name)
+    ),
 )
 
 
@@ -112,7 +113,7 @@ def _dtype_name(value: Any) -> str | None:
 
 def _shape(value: Any) -> tuple[bool, list[int | None] | None]:
     """(has a shape, dims); dims is None for an unknown rank."""
-    shape = getattr(value, "shape", None)
+    shape: Any = getattr(value, "shape", None)
     if shape is None:
         return False, None
     if isinstance(shape, tf.TensorShape):
@@ -126,6 +127,12 @@ def _shape(value: Any) -> tuple[bool, list[int | None] | None]:
 
 
 def _kind_and_type(value: Any, depth: int = 0) -> tuple[str, str]:
+    """(kind, type) in the fixture README vocabulary.
+
+    Beyond it: type ``indexed-slices`` (tf.IndexedSlices, tensor-like), ``complex``, and kind
+    ``empty`` for an empty list/tuple/dict/set (it fits both ``tensor`` and ``python``). A
+    container has the kind shared by its items, else ``other``; NumPy scalars count as ndarrays.
+    """
     if isinstance(value, VARIABLE_TYPES):
         return "tensor", "variable"
     if isinstance(value, tf.RaggedTensor):
@@ -177,7 +184,9 @@ def _kind_and_type(value: Any, depth: int = 0) -> tuple[str, str]:
 
 def classify(value: Any) -> dict[str, Any]:
     kind, type_name = _kind_and_type(value)
-    has_shape, dims = _shape(value) if kind == "tensor" and type_name not in CONTAINERS else (False, None)
+    has_shape, dims = (
+        _shape(value) if kind == "tensor" and type_name not in CONTAINERS else (False, None)
+    )
     constant = repr(value) if type(value) in PYTHON_SCALARS or value is None else None
     return {
         "kind": kind,
@@ -198,7 +207,8 @@ CONTAINERS = {"list", "tuple", "dict", "set"}
 def _short(value: Any) -> str:
     try:
         if isinstance(value, TENSOR_TYPES + VARIABLE_TYPES):
-            return f"<{type(value).__name__} shape={value.shape} dtype={_dtype_name(value)}>"
+            shape = getattr(value, "shape", "?")
+            return f"<{type(value).__name__} shape={shape} dtype={_dtype_name(value)}>"
         text = repr(value)
     except Exception:
         text = f"<{type(value).__name__}>"
@@ -244,43 +254,62 @@ class FunctionRecord:
         }
 
 
-# AutoGraph-converted code object -> the user's code object it was generated from.
+# AutoGraph-converted code object -> the user's code object it was generated from. A function run
+# by tf.function (and every user function it calls) executes as converted code in a generated file;
+# AutoGraph's private `_convert_actual` is the one place that sees both, so it is wrapped here.
 CONVERTED: dict[types.CodeType, types.CodeType] = {}
-_original_convert_actual = autograph_api._convert_actual
 
 
-def _convert_actual(entity: Any, program_ctx: Any) -> Any:
-    transformed = _original_convert_actual(entity, program_ctx)
-    source = getattr(getattr(entity, "__func__", entity), "__code__", None)
-    target = getattr(transformed, "__code__", None)
-    if isinstance(source, types.CodeType) and isinstance(target, types.CodeType):
-        CONVERTED[target] = CONVERTED.get(source, source)
-    return transformed
+def _hook_autograph() -> None:
+    try:
+        from tensorflow.python.autograph.impl import (  # type: ignore[import-not-found,unused-ignore]
+            api,
+        )
+    except ImportError:  # pragma: no cover - the probe test then fails loudly
+        return
+    original = api._convert_actual
+
+    def convert_actual(entity: Any, program_ctx: Any) -> Any:
+        transformed = original(entity, program_ctx)
+        source = getattr(getattr(entity, "__func__", entity), "__code__", None)
+        target = getattr(transformed, "__code__", None)
+        if isinstance(source, types.CodeType) and isinstance(target, types.CodeType):
+            CONVERTED[target] = CONVERTED.get(source, source)
+        return transformed
+
+    api._convert_actual = convert_actual
 
 
-autograph_api._convert_actual = _convert_actual
+_hook_autograph()
 
 
-def _lambda_names(path: str) -> dict[int, str]:
-    """Line of a lambda assigned to a name -> qualname-style key (`f`, `Cls.f`, `outer.f`)."""
+def _qualnames(path: str) -> dict[tuple[int, str], str]:
+    """(first line, code name) -> fixture key, for every def, and for lambdas assigned to a name.
+
+    Keys are qualnames without ``<locals>`` (``Model.call``, ``outer.inner``); a lambda assigned to
+    a name is keyed by that name (``f = lambda x: ...`` is ``f``), as the fixture README says.
+    A decorated def's code starts at its first decorator.
+    """
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     except (OSError, SyntaxError, ValueError):
         return {}
-    names: dict[int, str] = {}
+    names: dict[tuple[int, str], str] = {}
 
     def visit(node: ast.AST, prefix: str) -> None:
         for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                names.setdefault((first, child.name), prefix + child.name)
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 visit(child, f"{prefix}{child.name}.")
                 continue
-            if (
-                isinstance(child, ast.Assign | ast.AnnAssign)
-                and isinstance(child.value, ast.Lambda)
+            if isinstance(child, ast.Assign | ast.AnnAssign) and isinstance(
+                child.value, ast.Lambda
             ):
                 targets = child.targets if isinstance(child, ast.Assign) else [child.target]
                 if len(targets) == 1 and isinstance(targets[0], ast.Name):
-                    names.setdefault(child.value.lineno, prefix + targets[0].id)
+                    names.setdefault((child.value.lineno, "<lambda>"), prefix + targets[0].id)
             visit(child, prefix)
 
     visit(tree, "")
@@ -307,7 +336,7 @@ class Tracer:
         self.records: dict[str, FunctionRecord] = {}
         self.keys: dict[types.CodeType, str | None] = {}
         self.bytecode: dict[types.CodeType, bytes] = {}
-        self.lambdas: dict[str, dict[int, str]] = {}
+        self.names: dict[str, dict[tuple[int, str], str]] = {}
         self.generator_frames: set[int] = set()
         self.live_generators: list[types.FrameType] = []
 
@@ -317,12 +346,13 @@ class Tracer:
         prefix = self.files.get(filename)
         if prefix is None:
             return None
-        qualname = original.co_qualname.replace(".<locals>", "")
-        if original.co_name == "<lambda>":
-            names = self.lambdas.get(filename)
-            if names is None:
-                names = self.lambdas[filename] = _lambda_names(filename)
-            qualname = names.get(original.co_firstlineno, qualname)
+        names = self.names.get(filename)
+        if names is None:
+            names = self.names[filename] = _qualnames(filename)
+        # Python 3.10 has no co_qualname: find the def (or the lambda's assignment) by its line.
+        qualname = names.get((original.co_firstlineno, original.co_name))
+        if qualname is None:
+            qualname = getattr(original, "co_qualname", original.co_name).replace(".<locals>", "")
         key = prefix + qualname
         return key if key in self.targets else None
 
@@ -438,7 +468,7 @@ def run_case(spec: CaseSpec) -> dict[str, Any]:
                         runpy.run_module(entry["module"], run_name="__main__", alter_sys=True)
                 finally:
                     sys.settrace(None)
-                    threading.settrace(None)  # type: ignore[arg-type]
+                    threading.settrace(None)  # type: ignore[arg-type,unused-ignore]
                     _purge(spec, before)
         except CaseTimeout:
             status, error = "timeout", f"still running after {spec['timeout']:.0f} s"
@@ -448,7 +478,9 @@ def run_case(spec: CaseSpec) -> dict[str, Any]:
         except BaseException as exc:
             status = "error"
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in spec["files"]]
+            frames = [
+                f for f in traceback.extract_tb(exc.__traceback__) if f.filename in spec["files"]
+            ]
             if frames:
                 error += f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})"
         finally:
@@ -466,6 +498,8 @@ def run_case(spec: CaseSpec) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     spec_path, results_path = argv[1], argv[2]
+    here = os.path.dirname(os.path.realpath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != here]  # not the fixtures'
     specs: list[CaseSpec] = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     with open(results_path, "a", encoding="utf-8") as results:
         for spec in specs:

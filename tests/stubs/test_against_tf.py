@@ -297,10 +297,10 @@ def _check(real: Any, abstract: Value, partial: bool, path: str = "result") -> N
             _check(item_real, item, partial, f"{path}[{index}]")
         return
     if isinstance(real, np.ndarray) or isinstance(real, np.generic):
-        atom = abstract.only(NDArrayAtom)
-        assert atom is not None, f"{path}: expected an ndarray, got {abstract.pretty()}"
-        _check_type(path, str(np.asarray(real).dtype), real.shape, atom.dtype.known,
-                    atom.shape, partial)
+        array_atom = abstract.only(NDArrayAtom)
+        assert array_atom is not None, f"{path}: expected an ndarray, got {abstract.pretty()}"
+        _check_type(path, str(np.asarray(real).dtype), real.shape, array_atom.dtype.known,
+                    array_atom.shape, partial)
         return
     if isinstance(real, tf.data.Dataset):
         dataset = abstract.only(DatasetAtom)
