@@ -488,12 +488,7 @@ def _probe_case(directory: Path) -> Case:
 # Tests
 
 # Expectations that real TensorFlow contradicts, kept visible (strict xfail) until resolved.
-KNOWN_DISAGREEMENTS: dict[str, str] = {
-    "producers/static_shape_not_tensor.py": (
-        "describe(shape) receives x.shape, a tf.TensorShape object: kind other (as"
-        " producers/negative_objects.json says of tf.TensorShape([2, 3])), not python"
-    ),
-}
+KNOWN_DISAGREEMENTS: dict[str, str] = {}
 _OUTCOMES: dict[str, dict[str, Any]] = {}
 COVERAGE_TEST = "test_most_claims_are_reached_at_runtime"
 

@@ -26,6 +26,9 @@ from hybridize.lattice.tensor import TensorKind, TensorType
 from hybridize.lattice.tri import Tri
 
 MAX_CONSTANTS = 8
+#: Origin marker of the tuples that stand for a ``tf.TensorShape`` (immutable, so no allocation
+#: site is needed): classified "other", since ``tf.function`` keys traces on it like an object.
+TENSORSHAPE_ORIGIN = "tensorshape"
 MAX_DEPTH = 3
 MAX_ITEMS = 16
 
@@ -749,6 +752,8 @@ def classify(value: Value) -> str:
     for atom in known:
         if isinstance(atom, ConstAtom) and atom.pytype in _PYTHON_TYPES:
             has_python = True
+        elif isinstance(atom, ContainerAtom) and TENSORSHAPE_ORIGIN in atom.origins:
+            has_other = True
         elif isinstance(atom, ContainerAtom) and classify(atom.element) == "python":
             has_python = True  # a list of Python numbers is a Python value to tf.function
         elif tensor_like(Value((atom,))) is Tri.NO:

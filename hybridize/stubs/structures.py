@@ -15,6 +15,7 @@ import attrs
 from hybridize.lattice.shape import Dim, Shape
 from hybridize.lattice.tensor import TensorKind, TensorType
 from hybridize.lattice.values import (
+    TENSORSHAPE_ORIGIN,
     MAX_ITEMS,
     Atom,
     CallableAtom,
@@ -185,10 +186,13 @@ def structured(value: Value, leaf: Callable[[Atom], Value], origin: str, depth: 
 
 
 def tensor_shape_tuple(shape: Shape, origin: str) -> Value:
+    """A ``tf.TensorShape`` as a tuple of dims, tagged with ``TENSORSHAPE_ORIGIN`` (``origin`` is
+    unused: shapes are immutable, so where they were made does not matter for effects)."""
+    del origin
     if shape.dims is None:
-        return Value.container("tuple", None, Value.any_of("int"), origin)
+        return Value.container("tuple", None, Value.any_of("int"), TENSORSHAPE_ORIGIN)
     items = [Value.any_of("int") if d is None else Value.const(d) for d in shape.dims]
-    return Value.container("tuple", items, origin=origin)
+    return Value.container("tuple", items, origin=TENSORSHAPE_ORIGIN)
 
 
 def numpy_leaf(atom: Atom) -> Value:

@@ -57,10 +57,6 @@ def _effects_universe(chain: Sequence[Elem]) -> int:
     return len(frozenset().union(*(e.items for e in chain)))
 
 
-def _shape_height(chain: Sequence[Elem]) -> int:
-    return S.MAX_RANK + 2
-
-
 def _tensor_domain(kind: TensorKind) -> Domain:
     return Domain(
         name=f"TensorType[{kind.value}]",
@@ -100,7 +96,7 @@ DOMAINS: tuple[Domain, ...] = (
         bottom=Shape.BOTTOM,
         top=Shape.UNKNOWN,
         has_meet=True,
-        widen_bound=_shape_height,
+        widen_bound=_constant(S.MAX_RANK + 2),
         widen_bound_doc="⊥ -> rank r (one step per dim forgotten, r <= MAX_RANK) -> unknown rank",
     ),
     *(_tensor_domain(kind) for kind in TensorKind),
