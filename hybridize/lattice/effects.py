@@ -56,6 +56,20 @@ class Effect:
     via: Location | None = attrs.field(default=None, order=lambda v: (v is not None, v))
     targets: frozenset[str] = attrs.field(default=frozenset(), order=sorted)
 
+    def sort_key(self) -> tuple[object, ...]:
+        """The same order as ``<`` on effects, as a plain tuple (much faster to sort by)."""
+        via = (False,) if self.via is None else (True, self.via.path, self.via.line, self.via.col)
+        location = self.location
+        return (
+            self.kind.value,
+            location.path,
+            location.line,
+            location.col,
+            self.detail,
+            via,
+            sorted(self.targets),
+        )
+
     def through(self, call_site: Location) -> Effect:
         """The same effect as seen by a caller at ``call_site`` (the first hop is kept)."""
         return self if self.via is not None else attrs.evolve(self, via=call_site)
@@ -97,10 +111,10 @@ class Effects:
         return frozenset(e.kind for e in self.items)
 
     def of_kind(self, kind: EffectKind) -> list[Effect]:
-        return sorted(e for e in self.items if e.kind == kind)
+        return sorted((e for e in self.items if e.kind == kind), key=Effect.sort_key)
 
     def sorted(self) -> list[Effect]:
-        return sorted(self.items)
+        return sorted(self.items, key=Effect.sort_key)
 
     def __len__(self) -> int:
         return len(self.items)

@@ -87,7 +87,7 @@ class TensorAtom(Atom):
 
     @property
     def key(self) -> Key:
-        return ("tensor", self.type.kind.value)
+        return _TENSOR_KEYS[self.type.kind]
 
     @property
     def type_name(self) -> str:
@@ -461,7 +461,7 @@ class UnknownAtom(Atom):
 
     @property
     def key(self) -> Key:
-        return ("unknown", self.reason.value)
+        return _UNKNOWN_KEYS[self.reason]
 
     @property
     def type_name(self) -> str:
@@ -484,11 +484,12 @@ class UnknownAtom(Atom):
         return f"unknown({self.reason.value}{': ' + self.detail if self.detail else ''})"
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Value:
     """A canonical union of atoms, sorted by key; at most one atom per key."""
 
     atoms: tuple[Atom, ...] = ()
+    _depth: int = attrs.field(default=-1, init=False, eq=False, hash=False, repr=False)
 
     BOTTOM: ClassVar[Value]
     NONE: ClassVar[Value]
@@ -506,7 +507,7 @@ class Value:
     @staticmethod
     def atom(atom: Atom) -> Value:
         """A one-atom value; the values nested in ``atom`` are cut at ``MAX_DEPTH``."""
-        if not _is_nesting(atom):
+        if not _is_nesting(atom) or _atom_depth(atom) <= MAX_DEPTH:
             return Value((atom,))
         return Value((_bound_atom(atom, 0),))
 
@@ -528,7 +529,13 @@ class Value:
 
     @staticmethod
     def const(value: Constant) -> Value:
-        return Value((ConstAtom(pytype_of(value), frozenset({value})),))
+        key = (type(value), value)
+        cached = _CONSTANTS.get(key)
+        if cached is None:
+            cached = Value((ConstAtom(pytype_of(value), frozenset({value})),))
+            if len(_CONSTANTS) < 4096:
+                _CONSTANTS[key] = cached
+        return cached
 
     @staticmethod
     def any_of(pytype: str) -> Value:
@@ -581,6 +588,16 @@ class Value:
             return self
         if not self.atoms:
             return other
+        if len(self.atoms) == 1 and len(other.atoms) == 1:
+            # the common case, without building the merge table
+            mine, theirs = self.atoms[0], other.atoms[0]
+            my_key, their_key = mine.key, theirs.key
+            if my_key == their_key:
+                joined = mine.join(theirs)
+                if joined is mine or joined == mine:
+                    return self
+                return other if joined == theirs else Value((joined,))
+            return Value((mine, theirs) if my_key < their_key else (theirs, mine))
         if self == other:
             return self
         return Value.of(self.atoms + other.atoms)
@@ -594,6 +611,15 @@ class Value:
         return Value(tuple(merged[k] for k in sorted(merged)))
 
     # -- queries ------------------------------------------------------------------------------
+    @property
+    def depth(self) -> int:
+        """Nesting depth (0 for flat values), computed once per value."""
+        depth = self._depth
+        if depth < 0:
+            depth = max((_atom_depth(a) for a in self.atoms), default=0)
+            object.__setattr__(self, "_depth", depth)
+        return depth
+
     def __iter__(self) -> Iterator[Atom]:
         return iter(self.atoms)
 
@@ -662,6 +688,13 @@ Value.BOTTOM = Value()
 Value.NONE = Value((ConstAtom("none", frozenset({None})),))
 
 
+# Key tuples of the enum-keyed atoms, built once (enum ``.value`` is slow on hot paths).
+_TENSOR_KEYS: dict[TensorKind, Key] = {kind: ("tensor", kind.value) for kind in TensorKind}
+_UNKNOWN_KEYS: dict[UnknownReason, Key] = {r: ("unknown", r.value) for r in UnknownReason}
+# Interned one-constant values (``Value.const`` is called for every literal the interpreter sees).
+_CONSTANTS: dict[tuple[type, Constant], Value] = {}
+
+
 def pytype_of(value: Constant) -> str:
     if value is None:
         return "none"
@@ -682,6 +715,21 @@ def _is_nesting(atom: Atom) -> bool:
     return isinstance(atom, (ContainerAtom, DatasetAtom, IteratorAtom)) or (
         isinstance(atom, CallableAtom) and atom.bound is not None
     )
+
+
+def _atom_depth(atom: Atom) -> int:
+    """Levels of nesting an atom holds (a container of flat values has depth 1); nested values
+    cache their own depth, so this is cheap."""
+    if isinstance(atom, ContainerAtom):
+        depth = atom.element.depth
+        for item in atom.items or ():
+            depth = max(depth, item.depth)
+        return depth + 1
+    if isinstance(atom, (DatasetAtom, IteratorAtom)):
+        return atom.element.depth + 1
+    if isinstance(atom, CallableAtom) and atom.bound is not None:
+        return atom.bound.depth + 1
+    return 0
 
 
 def _bound_depth(value: Value, depth: int = 0) -> Value:

@@ -75,6 +75,7 @@ class Project:
     _qualified_cache: dict[str, Symbol] = attrs.field(init=False, factory=dict)
     _global_cache: dict[tuple[str, str], Symbol] = attrs.field(init=False, factory=dict)
     _mro_cache: dict[str, list[str]] = attrs.field(init=False, factory=dict)
+    _method_cache: dict[tuple[str, str], str | None] = attrs.field(init=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         self._modules_by_relpath = {module.relpath: module for module in self.modules.values()}
@@ -175,13 +176,19 @@ class Project:
     def method(self, class_id: str, name: str) -> str | None:
         """The function id of ``name`` along the MRO, among project classes only: an external
         base earlier in the MRO might define it too, which callers must treat as unknown."""
+        key = (class_id, name)
+        if key in self._method_cache:
+            return self._method_cache[key]
+        result: str | None = None
         for entry in self.mro(class_id):
             info = self.classes.get(entry)
             if info is not None:
                 found = info.methods.get(name)
                 if found is not None:
-                    return found
-        return None
+                    result = found
+                    break
+        self._method_cache[key] = result
+        return result
 
     def _linearise(self, class_id: str, active: tuple[str, ...]) -> list[str]:
         info = self.classes.get(class_id)
@@ -326,6 +333,7 @@ class Project:
     def _forget_lookups(self) -> None:
         """Drop memoised answers computed while classes were still being added."""
         self._mro_cache.clear()
+        self._method_cache.clear()
         self._qualified_cache.clear()
         self._global_cache.clear()
 

@@ -37,7 +37,7 @@ from hybridize.lattice.values import (
     join_all,
 )
 from hybridize.project.build import Project
-from hybridize.project.model import FunctionInfo, ImportBinding, ModuleInfo, SymbolKind
+from hybridize.project.model import FunctionInfo, ImportBinding, ModuleInfo, Symbol, SymbolKind
 from hybridize.stubs import rules
 from hybridize.stubs.loader import Models, load_models
 from hybridize.stubs.model import FunctionModel, ModelSource
@@ -45,7 +45,7 @@ from hybridize.transfer.environment import Env
 from hybridize.transfer.interpreter import Frame, describe
 from hybridize.transfer.summary import Summary
 
-MAX_ROUNDS = 3
+MAX_ROUNDS = 2
 MAX_CONTEXTS = 4
 MAX_CALL_DEPTH = 24
 TF_FUNCTION = "tensorflow.function"
@@ -93,28 +93,61 @@ class Heap:
     closures: dict[tuple[str, str], Value] = attrs.Factory(dict)
     wrapped: dict[str, tuple[Location, dict[str, str]]] = attrs.Factory(dict)
     changed: bool = False
+    reader: str | None = None  # the root analysis running now (module id or function id)
+    readers: dict[str, dict[tuple[str, str], set[str]]] = attrs.Factory(dict)
+    dirty: set[str] = attrs.Factory(set)  # roots that read a cell which changed afterwards
+
+    def _read(
+        self, space: str, cells: dict[tuple[str, str], Value], key: tuple[str, str]
+    ) -> Value | None:
+        if self.reader is not None:
+            space_readers = self.readers.get(space)
+            if space_readers is None:
+                space_readers = self.readers[space] = {}
+            readers = space_readers.get(key)
+            if readers is None:
+                space_readers[key] = {self.reader}
+            else:
+                readers.add(self.reader)
+        return cells.get(key)
+
+    def attribute_cell(self, key: tuple[str, str]) -> Value | None:
+        return self._read("attribute", self.attributes, key)
+
+    def global_cell(self, key: tuple[str, str]) -> Value | None:
+        return self._read("global", self.globals, key)
+
+    def closure_cell(self, key: tuple[str, str]) -> Value | None:
+        return self._read("closure", self.closures, key)
 
     def _write(
-        self, cells: dict[tuple[str, str], Value], key: tuple[str, str], value: Value
+        self,
+        space: str,
+        cells: dict[tuple[str, str], Value],
+        key: tuple[str, str],
+        value: Value,
     ) -> None:
         previous = cells.get(key)
         if previous is None:
             cells[key] = value
-            self.changed = True
-            return
-        joined = previous.join(value)
-        if joined != previous:
+        else:
+            joined = previous.join(value)
+            if joined == previous:
+                return
             cells[key] = previous.widen(joined)
-            self.changed = True
+        self.changed = True
+        readers = self.readers.get(space, {}).pop(key, None)
+        if readers:
+            self.dirty |= readers
 
     def write_attribute(self, class_id: str, name: str, value: Value) -> None:
-        self._write(self.attributes, (class_id, name), value)
+        self._write("attribute", self.attributes, (class_id, name), value)
 
     def write_global(self, module: str, name: str, value: Value) -> None:
-        self._write(self.globals, (module, name), value)
+        self._write("global", self.globals, (module, name), value)
 
     def write_closure(self, function_id: str, name: str, value: Value) -> None:
-        self._write(self.closures, (function_id, name), value)
+        self._write("closure", self.closures, (function_id, name), value)
 
 
 @attrs.define
@@ -138,6 +171,9 @@ class Analysis:
         self._roles: dict[str, KerasRole] = {}
         self.constructor_arguments: dict[str, Mapping[str, Value]] = {}
         self._writers: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.rerun_roots = 0  # roots analysed again because a heap cell they read changed
+        self._project_heads = {name.split(".")[0] for name in project.modules}
+        self._globals: dict[tuple[str, str], Symbol] = {}
         self._reset_round()
 
     def _reset_round(self) -> None:
@@ -145,7 +181,7 @@ class Analysis:
         self.contexts: dict[str, int] = {}
         self.active: list[str] = []
         self.edges: set[CallEdge] = set()
-        self.observations: dict[str, dict[str, list[Observation]]] = {}
+        self.observations: dict[str, dict[str, dict[Location, Observation]]] = {}
         self.function_summaries: dict[str, list[Summary]] = {}
         self.module_summaries: dict[str, Summary] = {}
         self.lambdas: dict[str, _LambdaInfo] = {}
@@ -153,18 +189,32 @@ class Analysis:
 
     # -- driver -------------------------------------------------------------------------------
     def run(self) -> None:
+        """Round 1 analyses everything; later rounds re-run only the roots that read a heap cell
+        which changed after they read it (class attributes, module globals, closure cells), with
+        the summary cache cleared. Results of all rounds are joined; since heap cells only grow,
+        that join is the result of the last round for every root that was re-run."""
         order = self._module_order()
         functions = self._root_order()
-        for round_number in range(MAX_ROUNDS):
-            self._reset_round()
-            self.heap.changed = False
-            for module in order:
-                self._run_module(module)
-            for fid in functions:
-                if fid not in self.function_summaries:
-                    self._run_root(fid)
-            if not self.heap.changed or round_number == MAX_ROUNDS - 1:
+        self._reset_round()
+        for module in order:
+            self._run_module(module)
+        for fid in functions:
+            if fid not in self.function_summaries:
+                self._run_root(fid)
+        for _ in range(MAX_ROUNDS - 1):
+            dirty = self.heap.dirty
+            if not dirty:
                 break
+            self.heap.dirty = set()
+            self.summaries = {}
+            self.contexts = {}
+            self.rerun_roots += len(dirty)
+            for module in order:
+                if module.id in dirty:
+                    self._run_module(module)
+            for fid in functions:
+                if fid in dirty:
+                    self._run_root(fid)
 
     def _module_order(self) -> list[ModuleInfo]:
         """Modules after the project modules they import, so globals they read are assigned."""
@@ -211,16 +261,23 @@ class Analysis:
         if tree is None:
             return
         frame = Frame(self, module, None, {})
+        previous_reader, self.heap.reader = self.heap.reader, module.id
         try:
             frame.run(tree.body)
         except RecursionError:
             frame.unknown(UnknownReason.TOO_DEEP, tree, "nesting too deep")
+        finally:
+            self.heap.reader = previous_reader
         self.module_summaries[module.id] = frame.summary()
 
     def _run_root(self, fid: str) -> None:
         fn = self.project.functions[fid]
         env, self_name = self._root_env(fn)
-        self._analyse(fn, env, self_name, None, key=("<root>",))
+        previous_reader, self.heap.reader = self.heap.reader, fid
+        try:
+            self._analyse(fn, env, self_name, None, key=("<root>",))
+        finally:
+            self.heap.reader = previous_reader
 
     def _root_env(self, fn: FunctionInfo) -> tuple[Env, str | None]:
         env: Env = {}
@@ -259,8 +316,8 @@ class Analysis:
 
     # -- names --------------------------------------------------------------------------------
     def global_value(self, module: ModuleInfo, name: str, node: ast.AST, frame: Frame) -> Value:
-        cell = self.heap.globals.get((module.name, name))
-        symbol = self.project.resolve_global(module.name, name)
+        cell = self.heap.global_cell((module.name, name))
+        symbol = self._resolve_global(module.name, name)
         if cell is not None and symbol.kind in (SymbolKind.VARIABLE, SymbolKind.UNRESOLVED):
             return cell
         if symbol.kind is SymbolKind.UNRESOLVED and frame.function is not None:
@@ -269,6 +326,13 @@ class Analysis:
             if binding is not None:
                 return self.value_of_dotted(binding.target)
         return self.symbol_value(symbol.kind, symbol.ref, node, frame)
+
+    def _resolve_global(self, module: str, name: str) -> Symbol:
+        key = (module, name)
+        symbol = self._globals.get(key)
+        if symbol is None:
+            symbol = self._globals[key] = self.project.resolve_global(module, name)
+        return symbol
 
     def _enclosing_imports(self, fn: FunctionInfo) -> dict[str, ImportBinding]:
         bindings: dict[str, ImportBinding] = {}
@@ -288,7 +352,7 @@ class Analysis:
             return Value.atom(ModuleAtom(ref))
         if kind is SymbolKind.VARIABLE:
             module, _, name = ref.rpartition(":")
-            cell = self.heap.globals.get((module, name))
+            cell = self.heap.global_cell((module, name))
             if cell is not None:
                 return cell
             return frame.unknown(
@@ -304,7 +368,7 @@ class Analysis:
         if cached is not None:
             return cached
         head = dotted.split(".")[0]
-        if any(m == head or m.startswith(head + ".") for m in self.project.modules):
+        if head in self._project_heads:
             symbol = self.project.resolve_qualified(dotted)
             if symbol.kind is not SymbolKind.EXTERNAL and symbol.kind is not SymbolKind.UNRESOLVED:
                 if symbol.kind is SymbolKind.FUNCTION:
@@ -314,7 +378,7 @@ class Analysis:
                 if symbol.kind is SymbolKind.MODULE:
                     return Value.atom(ModuleAtom(symbol.ref))
                 module, _, name = symbol.ref.rpartition(":")
-                return self.heap.globals.get((module, name)) or Value.unknown(
+                return self.heap.global_cell((module, name)) or Value.unknown(
                     UnknownReason.UNRESOLVED_NAME, None, dotted
                 )
         value = self._external(dotted)
@@ -357,7 +421,7 @@ class Analysis:
         return role
 
     def closure_value(self, function_id: str, name: str) -> Value | None:
-        value = self.heap.closures.get((function_id, name))
+        value = self.heap.closure_cell((function_id, name))
         if value is not None:
             return value
         nested = self.project.nested.get(function_id, {})
@@ -371,7 +435,7 @@ class Analysis:
         if fn is not None and name in _parameter_names(fn):
             params = self.observations.get(function_id, {}).get(name)
             if params:
-                return join_all(o.value for o in params)
+                return join_all(o.value for o in params.values())
             return Value.unknown(UnknownReason.NO_CALLER, fn.location, name)
         return None
 
@@ -480,7 +544,7 @@ class Analysis:
 
     def _module_attribute(self, module: str, name: str, node: ast.AST, frame: Frame) -> Value:
         if module in self.project.modules:
-            cell = self.heap.globals.get((module, name))
+            cell = self.heap.global_cell((module, name))
             if cell is not None:
                 return cell
             symbol = self.project.resolve_qualified(f"{module}.{name}")
@@ -499,7 +563,7 @@ class Analysis:
                 return Value.atom(CallableAtom(fid, Value.atom(atom)))
             return Value.atom(CallableAtom(fid))
         for cls in self.project.mro(atom.ref):
-            cell = self.heap.attributes.get((cls, name))
+            cell = self.heap.attribute_cell((cls, name))
             if cell is not None:
                 return cell
             if cls not in self.project.classes:
@@ -534,7 +598,7 @@ class Analysis:
         mro = self.project.mro(atom.cls)
         self._analyse_writers(mro, name)
         for cls in mro:
-            cell = self.heap.attributes.get((cls, name))
+            cell = self.heap.attribute_cell((cls, name))
             if cell is not None:
                 return cell
         for cls in mro:
@@ -867,7 +931,7 @@ class Analysis:
                     self.heap.write_attribute(instance.cls, target.attr, grown)
         elif isinstance(target, ast.Name):
             module_cell = (frame.module.name, target.id)
-            if module_cell in self.heap.globals:
+            if self.heap.global_cell(module_cell) is not None:
                 self.heap.write_global(frame.module.name, target.id, grown)
 
     def _init_arguments(self, receiver: Value | None) -> dict[str, Value] | None:
@@ -1086,7 +1150,7 @@ class Analysis:
                 value = Value.unknown(UnknownReason.STAR_ARGS, location, f"missing argument {name}")
                 detail = "missing argument"
             env[name] = value
-            observed.setdefault(name, []).append(Observation(value, location, detail))
+            _observe(observed, name, value, location, detail)
         if len(remaining) > len(positional):
             extra = remaining[len(positional) :]
         for arg in spec.kwonlyargs:
@@ -1101,15 +1165,19 @@ class Analysis:
                 value = Value.unknown(UnknownReason.STAR_ARGS, location, f"keyword {name}")
                 detail = "unpacked keywords"
             env[name] = value
-            observed.setdefault(name, []).append(Observation(value, location, detail))
+            _observe(observed, name, value, location, detail)
         if spec.vararg is not None:
             items = extra if not star else None
             element = join_all(extra) if extra else Value.BOTTOM
             if star:
                 element = element.join(Value.unknown(UnknownReason.STAR_ARGS, location, "*args"))
             env[spec.vararg.arg] = Value.container("tuple", items, element)
-            observed.setdefault(spec.vararg.arg, []).append(
-                Observation(env[spec.vararg.arg], location, f"extra arguments from {caller}")
+            _observe(
+                observed,
+                spec.vararg.arg,
+                env[spec.vararg.arg],
+                location,
+                f"extra arguments from {caller}",
             )
         if spec.kwarg is not None:
             element = join_all(kwargs.values()) if kwargs else Value.BOTTOM
@@ -1119,8 +1187,8 @@ class Analysis:
             env[spec.kwarg.arg] = Value.container(
                 "dict", list(kwargs.values()) if keys is not None else None, element, keys=keys
             )
-            observed.setdefault(spec.kwarg.arg, []).append(
-                Observation(env[spec.kwarg.arg], location, f"extra keywords from {caller}")
+            _observe(
+                observed, spec.kwarg.arg, env[spec.kwarg.arg], location, f"extra keywords from {caller}"
             )
         return env, self_name
 
@@ -1145,6 +1213,26 @@ class Analysis:
         return values
 
 
+def _observe(
+    observed: dict[str, dict[Location, Observation]],
+    name: str,
+    value: Value,
+    location: Location,
+    detail: str,
+) -> None:
+    """Record what parameter ``name`` received at ``location`` (one record per call site, its
+    value joined over contexts and rounds)."""
+    sites = observed.get(name)
+    if sites is None:
+        observed[name] = {location: Observation(value, location, detail)}
+        return
+    previous = sites.get(location)
+    if previous is None:
+        sites[location] = Observation(value, location, detail)
+    elif not value.leq(previous.value):
+        sites[location] = Observation(previous.value.join(value), location, previous.detail)
+
+
 def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:
     # Defaults are evaluated at definition time, in the module; their effects belong there.
     saved_function = frame.function
@@ -1155,17 +1243,37 @@ def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:
 
 
 def _assigned_attributes(node: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> set[str]:
-    """Attributes ``receiver.X`` assigned anywhere in a method body (nested scopes excluded)."""
+    """Attributes ``receiver.X`` assigned by the statements of a method body (nested scopes
+    excluded). Only statements are walked, not expressions: much cheaper on large projects, and
+    attribute stores happen in statements (a walrus cannot target an attribute)."""
     names: set[str] = set()
-    stack: list[ast.AST] = list(node.body)
+    stack: list[ast.stmt] = list(node.body)
     while stack:
-        current = stack.pop()
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        if isinstance(current, ast.Attribute) and isinstance(current.ctx, ast.Store):
-            if isinstance(current.value, ast.Name) and current.value.id == receiver:
-                names.add(current.attr)
-        stack.extend(ast.iter_child_nodes(current))
+        statement = stack.pop()
+        if isinstance(statement, ast.Assign):
+            targets: list[ast.expr] = list(statement.targets)
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+            targets = [statement.target]
+        elif isinstance(statement, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+            targets = [statement.target] if isinstance(statement, (ast.For, ast.AsyncFor)) else [
+                item.optional_vars for item in statement.items if item.optional_vars is not None
+            ]
+        else:
+            targets = []
+        for target in targets:
+            for part in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else (target,):
+                if (
+                    isinstance(part, ast.Attribute)
+                    and isinstance(part.value, ast.Name)
+                    and part.value.id == receiver
+                ):
+                    names.add(part.attr)
+        for field in ("body", "orelse", "finalbody"):
+            stack.extend(getattr(statement, field, ()))
+        for handler in getattr(statement, "handlers", ()):
+            stack.extend(handler.body)
+        for case in getattr(statement, "cases", ()):
+            stack.extend(case.body)
     return names
 
 

@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from hybridize.transfer.analysis import Analysis
 
 MAX_LOOP_ITERATIONS = 6
-MAX_EFFECTS_PER_KIND = 6
+MAX_EFFECTS_PER_KIND = 4
+MAX_UNKNOWNS = 40  # provenance records kept per frame (the proof shows a few)
 WIDEN_AFTER = 2
 DEFAULT_TRIP_COUNT = 10
 MAX_TRIP_COUNT = 100
@@ -125,7 +126,7 @@ class Frame:
         return Summary(
             returns=self.returns,
             effects=Effects(frozenset(self.effects.values())),
-            allocations=frozenset(self.allocations),
+            allocations=_escaping(self.returns, self.allocations),
             ops=self.ops,
             tensor_loop=self.tensor_loop,
             tensor_computation=tensor,
@@ -150,8 +151,9 @@ class Frame:
 
     def unknown(self, reason: UnknownReason, node: ast.AST, detail: str = "") -> Value:
         atom = UnknownAtom(reason, self.loc(node), detail)
-        self.unknowns.append(atom)
-        return Value.atom(atom)
+        if len(self.unknowns) < MAX_UNKNOWNS:
+            self.unknowns.append(atom)
+        return Value((atom,))
 
     def add_effect(
         self,
@@ -182,24 +184,31 @@ class Frame:
 
     def merge_callee(self, summary: Summary, node: ast.AST) -> None:
         """Fold a callee's summary into this frame at call site ``node``."""
-        site = self.loc(node)
-        self.allocations |= summary.allocations
-        own_locals = f"local:{self.owner_id}:"
-        for effect in summary.effects.items:
-            if effect.targets and effect.targets <= self.allocations:
-                continue
-            if effect.targets and all(t.startswith(own_locals) for t in effect.targets):
-                continue  # a nested function rebinding this frame's own local variable
-            if self._effect_counts.get(effect.kind, 0) >= MAX_EFFECTS_PER_KIND:
-                continue
-            self._record(effect.through(site))
+        if summary.allocations:
+            self.allocations |= summary.allocations
+        if summary.effects:
+            site = self.loc(node)
+            counts = self._effect_counts
+            for effect in summary.effects.items:
+                if counts.get(effect.kind, 0) >= MAX_EFFECTS_PER_KIND:
+                    continue
+                if (effect.kind, effect.location) in self.effects:
+                    continue
+                if effect.targets:
+                    if effect.targets <= self.allocations:
+                        continue
+                    own_locals = f"local:{self.owner_id}:"
+                    if all(t.startswith(own_locals) for t in effect.targets):
+                        continue  # a nested function rebinding this frame's own local variable
+                self._record(effect.through(site))
         self.ops += summary.ops
         self.tensor_loop = self.tensor_loop or summary.tensor_loop
         if summary.tensor_computation is Tri.YES:
             self.tensor_op = True
         elif summary.tensor_computation is Tri.MAYBE:
             self.unknown_call = True
-        self.unknowns.extend(summary.unknowns[:5])
+        if len(self.unknowns) < MAX_UNKNOWNS:
+            self.unknowns.extend(summary.unknowns[:5])
 
     # -- statements ---------------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
@@ -1072,6 +1081,27 @@ def _accumulates(body: list[ast.stmt]) -> bool:
             ):
                 return True
     return False
+
+
+def _escaping(value: Value, allocations: set[str]) -> frozenset[str]:
+    """The allocation sites of this call that its result can reach: the only ones a caller
+    needs, to know that mutating the result does not touch anything it did not create."""
+    if not allocations:
+        return frozenset()
+    found: set[str] = set()
+    pending = [value]
+    seen = 0
+    while pending and seen < 64:
+        current = pending.pop()
+        seen += 1
+        for atom in current.atoms:
+            if isinstance(atom, (ContainerAtom, InstanceAtom, IteratorAtom)):
+                found |= atom.origins & allocations
+            if isinstance(atom, ContainerAtom):
+                pending.append(atom.element)
+            elif isinstance(atom, (IteratorAtom, DatasetAtom)):
+                pending.append(atom.element)
+    return frozenset(found)
 
 
 def _binds_locally(node: ast.AST, name: str) -> bool:
