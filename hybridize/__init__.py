@@ -1,4 +1,4 @@
-"""hybridize: decide, with proofs, which TensorFlow 2 functions should be graphs (``tf.function``)."""
+"""hybridize: decide, with proofs, which TensorFlow 2 functions should run as graphs."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The builder (``project.build``) fills these from the parsed files; the interpreter (``transfer``)
 only reads them. Ids are stable strings: a function or class id is ``"<relpath>::<qualname>"``
-(``pkg/mod.py::Model.call``), a module's top-level code is ``"<relpath>::<module>"`` (literally ``<module>``).
+(``pkg/mod.py::Model.call``); a module's top-level code is ``"<relpath>::<module>"``, literally.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import attrs
 from hybridize.lattice.shape import Dim, Shape
 from hybridize.lattice.tensor import TensorKind, TensorType
 from hybridize.lattice.values import (
-    TENSORSHAPE_ORIGIN,
     MAX_ITEMS,
+    TENSORSHAPE_ORIGIN,
     Atom,
     CallableAtom,
     ClassAtom,

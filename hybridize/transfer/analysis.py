@@ -1188,7 +1188,11 @@ class Analysis:
                 "dict", list(kwargs.values()) if keys is not None else None, element, keys=keys
             )
             _observe(
-                observed, spec.kwarg.arg, env[spec.kwarg.arg], location, f"extra keywords from {caller}"
+                observed,
+                spec.kwarg.arg,
+                env[spec.kwarg.arg],
+                location,
+                f"extra keywords from {caller}",
             )
         return env, self_name
 
@@ -1255,13 +1259,19 @@ def _assigned_attributes(node: ast.FunctionDef | ast.AsyncFunctionDef, receiver:
         elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
             targets = [statement.target]
         elif isinstance(statement, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
-            targets = [statement.target] if isinstance(statement, (ast.For, ast.AsyncFor)) else [
-                item.optional_vars for item in statement.items if item.optional_vars is not None
-            ]
+            targets = (
+                [statement.target]
+                if isinstance(statement, (ast.For, ast.AsyncFor))
+                else [
+                    item.optional_vars for item in statement.items if item.optional_vars is not None
+                ]
+            )
         else:
             targets = []
         for target in targets:
-            for part in ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else (target,):
+            for part in (
+                ast.walk(target) if isinstance(target, (ast.Tuple, ast.List)) else (target,)
+            ):
                 if (
                     isinstance(part, ast.Attribute)
                     and isinstance(part.value, ast.Name)

@@ -405,7 +405,9 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
             value = join_all(o.value for o in observations)
             evidence = tuple(
                 Evidence(o.location, o.detail)
-                for o in sorted(observations, key=lambda o: _location_key(o.location))[:MAX_EVIDENCE]
+                for o in sorted(observations, key=lambda o: _location_key(o.location))[
+                    :MAX_EVIDENCE
+                ]
             )
             result.append(ParameterFacts(arg.arg, value, "call-sites", evidence))
             continue
