@@ -278,13 +278,30 @@ class Project:
             if prefix not in self.modules:
                 continue
             if length == len(parts):
-                return Symbol(SymbolKind.MODULE, prefix)
+                shadow = self._package_binding(parts, active)
+                return shadow if shadow is not None else Symbol(SymbolKind.MODULE, prefix)
             name = parts[length]
             symbol = self._member(prefix, name, active)
             if symbol is None:
                 symbol = self._external_star(prefix, name, set()) or _UNRESOLVED
             return self._attribute(symbol, parts[length + 1 :], active)
         return Symbol(SymbolKind.EXTERNAL, canonical(dotted))
+
+    def _package_binding(self, parts: list[str], active: set[tuple[str, str]]) -> Symbol | None:
+        """``pkg.train`` when ``pkg/__init__.py`` binds ``train`` itself (``from .train import
+        train``): after the import, the package attribute is that binding, not the submodule."""
+        if len(parts) < 2:
+            return None
+        parent = ".".join(parts[:-1])
+        info = self.modules.get(parent)
+        name = parts[-1]
+        if info is None:
+            return None
+        binding = info.imports.get(name)
+        defines = name in info.functions or name in info.classes or name in info.variables
+        if not defines and (binding is None or binding.target == ".".join(parts)):
+            return None
+        return self._member(parent, name, active)
 
     def _attribute(
         self, symbol: Symbol, attributes: Sequence[str], active: set[tuple[str, str]]

@@ -872,7 +872,7 @@ class Analysis:
             else:
                 frame.mutation(ast.Name(id="?"), mutated, node, model.qualname)
         if model.is_op:
-            frame.add_op(model.op_cost)
+            frame.add_op(node, model.op_cost)
         if model.source is ModelSource.FALLBACK:
             frame.unknowns.append(UnknownAtom(UnknownReason.STUB_DEFAULT, location, model.qualname))
         repeated = any(c.repeated for c in model.calls)

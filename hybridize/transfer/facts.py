@@ -132,6 +132,7 @@ class FunctionFacts:
     callers: tuple[str, ...]
     callees: tuple[str, ...]
     call_sites: tuple[Evidence, ...]
+    evidence: Mapping[str, tuple[Evidence, ...]]  # per fact: the locations it rests on
     recursion_cycle: tuple[str, ...]
     unknowns: tuple[UnknownAtom, ...]
     tensor_iterations: tuple[Location, ...]
@@ -166,6 +167,11 @@ class FunctionFacts:
             "callers": list(self.callers),
             "callees": list(self.callees),
             "call_sites": [e.to_json() for e in self.call_sites],
+            "evidence": {
+                name: [e.to_json() for e in self.evidence[name]]
+                for name in FACT_NAMES
+                if self.evidence.get(name)
+            },
             "recursion_cycle": list(self.recursion_cycle),
             "unknowns": [
                 {
@@ -260,6 +266,10 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             )
             for e in sites.get(fid, [])[:MAX_EVIDENCE]
         )
+        evidence = _fact_evidence(
+            facts, parameters, own_effects, summary, sites.get(fid, []), decorators[fid],
+            recursive.get(fid, []), repeated,
+        )  # fmt: skip
         result.append(
             FunctionFacts(
                 id=fid,
@@ -279,6 +289,7 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
                 callers=tuple(caller_ids),
                 callees=tuple(sorted(c for c in callees.get(fid, ()) if c in project.functions)),
                 call_sites=call_sites,
+                evidence=evidence,
                 recursion_cycle=tuple(recursive.get(fid, ())),
                 unknowns=summary.unknowns if summary else (),
                 tensor_iterations=summary.tensor_iterations if summary else (),
@@ -286,6 +297,58 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             )
         )
     return result
+
+
+def _fact_evidence(
+    facts: Mapping[str, Tri],
+    parameters: tuple[ParameterFacts, ...],
+    effects: Effects,
+    summary: Summary | None,
+    sites: list[CallEdge],
+    decorator: Decorator | None,
+    cycle: list[str],
+    repeated: Mapping[str, Tri],
+) -> dict[str, tuple[Evidence, ...]]:
+    """The locations each fact rests on, so that every fact in a proof can be checked by a
+    person: effect sites, op sites, call sites, parameter evidence, the decorator."""
+    evidence: dict[str, list[Evidence]] = {}
+
+    def add(name: str, location: Location, detail: str) -> None:
+        entries = evidence.setdefault(name, [])
+        if len(entries) < MAX_EVIDENCE:
+            entries.append(Evidence(location, detail))
+
+    for parameter in parameters:
+        kind = parameter.kind
+        for item in parameter.evidence[:2]:
+            if kind in ("tensor", "mixed"):
+                add("has_tensor_parameter", item.location, f"{parameter.name}: {item.detail}")
+            if kind in ("python", "mixed"):
+                add("has_python_parameter", item.location, f"{parameter.name}: {item.detail}")
+    for effect in effects.sorted():
+        where = effect.via or effect.location
+        via = f" (in a callee, at {effect.location})" if effect.via is not None else ""
+        if effect.kind.is_python_side_effect or effect.kind is EffectKind.UNKNOWN_CALL:
+            add("python_side_effects", where, f"{effect.kind.value}: {effect.detail}{via}")
+        if effect.kind is EffectKind.EAGER_ONLY_CALL:
+            add("eager_only_calls", where, f"{effect.detail}{via}")
+        if effect.kind is EffectKind.VARIABLE_CREATION:
+            add("creates_variables", where, f"{effect.detail}{via}")
+    if summary is not None:
+        for location in summary.op_sites:
+            add("tensor_computation", location, "TensorFlow op (here or in a callee)")
+    for edge in sites:
+        if edge.repeated:
+            add("called_repeatedly", edge.location, f"called in a loop from {_short(edge.caller)}")
+        elif repeated.get(edge.caller) is Tri.YES:
+            add("called_repeatedly", edge.location, f"caller {_short(edge.caller)} is repeated")
+        if facts["all_callers_hybrid"] is Tri.YES:
+            add("all_callers_hybrid", edge.location, f"called from {_short(edge.caller)}")
+        if edge.recursive_cut or edge.caller in cycle:
+            add("recursive", edge.location, f"call from {_short(edge.caller)} closes a cycle")
+    if decorator is not None:
+        add("hybrid", decorator.location, decorator.text)
+    return {name: tuple(entries) for name, entries in evidence.items()}
 
 
 def _location_key(location: Location) -> tuple[str, int, int]:
@@ -323,6 +386,9 @@ def _join_summaries(summaries: list[Summary]) -> Summary | None:
             sorted(set(unknowns), key=lambda u: (u.reason.value, str(u.origin), u.detail))
         )[:20],
         tensor_iterations=tuple(sorted({loc for s in summaries for loc in s.tensor_iterations})),
+        op_sites=tuple(
+            sorted({loc for s in summaries for loc in s.op_sites}, key=_location_key)[:4]
+        ),
         iterations_accumulate=tuple(
             sorted({loc for s in summaries for loc in s.iterations_accumulate})
         ),

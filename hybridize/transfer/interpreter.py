@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 MAX_LOOP_ITERATIONS = 6
 MAX_EFFECTS_PER_KIND = 4
+MAX_OP_SITES = 4  # locations kept as evidence of tensor computation
 MAX_UNKNOWNS = 40  # provenance records kept per frame (the proof shows a few)
 WIDEN_AFTER = 2
 DEFAULT_TRIP_COUNT = 10
@@ -116,6 +117,7 @@ class Frame:
         self.loop_depth = 0
         self.unknowns: list[UnknownAtom] = []
         self.tensor_iterations: list[Location] = []
+        self.op_sites: list[Location] = []  # evidence of tensor computation (first few)
         self.iterations_accumulate: list[Location] = []
         self._loops: list[_LoopExits] = []
         self._accumulating: list[bool] = []
@@ -134,6 +136,7 @@ class Frame:
             unknowns=tuple(sorted(set(self.unknowns), key=_unknown_key))[:20],
             tensor_iterations=tuple(sorted(set(self.tensor_iterations))),
             iterations_accumulate=tuple(sorted(set(self.iterations_accumulate))),
+            op_sites=tuple(self.op_sites),
         )
 
     # -- helpers ------------------------------------------------------------------------------
@@ -178,9 +181,11 @@ class Frame:
         self._effect_counts[effect.kind] = count + 1
         self.effects[key] = effect
 
-    def add_op(self, cost: int = 1) -> None:
+    def add_op(self, node: ast.AST, cost: int = 1) -> None:
         self.tensor_op = True
         self.ops += cost
+        if len(self.op_sites) < MAX_OP_SITES:
+            self.op_sites.append(self.loc(node))
 
     def merge_callee(self, summary: Summary, node: ast.AST) -> None:
         """Fold a callee's summary into this frame at call site ``node``."""
@@ -205,6 +210,8 @@ class Frame:
         self.tensor_loop = self.tensor_loop or summary.tensor_loop
         if summary.tensor_computation is Tri.YES:
             self.tensor_op = True
+            if len(self.op_sites) < MAX_OP_SITES:
+                self.op_sites.append(self.loc(node))
         elif summary.tensor_computation is Tri.MAYBE:
             self.unknown_call = True
         if len(self.unknowns) < MAX_UNKNOWNS:
@@ -762,7 +769,7 @@ class Frame:
         result = rules.subscript(value, index)
         if value.tensors() or value.of_type(NDArrayAtom):
             if value.tensors():
-                self.add_op()
+                self.add_op(node)
         return result
 
     def visit_Slice(self, node: ast.Slice) -> Value:
@@ -847,7 +854,7 @@ class Frame:
 
     def binary(self, op: str, left: Value, right: Value, node: ast.AST) -> Value:
         if left.tensors() or right.tensors():
-            self.add_op()
+            self.add_op(node)
         instance = self._operator_overload(op, left, right, node)
         if instance is not None:
             return instance
@@ -869,7 +876,7 @@ class Frame:
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Value:
         operand = self.eval(node.operand)
         if operand.tensors():
-            self.add_op()
+            self.add_op(node)
         return rules.unary_op(_UNARYOPS.get(type(node.op), "-"), operand)
 
     def visit_Compare(self, node: ast.Compare) -> Value:

@@ -26,6 +26,7 @@ class Summary:
     unknowns: tuple[UnknownAtom, ...] = ()  # provenance of imprecision met on the way
     tensor_iterations: tuple[Location, ...] = ()  # Python ``for`` over a tensor-like value
     iterations_accumulate: tuple[Location, ...] = ()  # ... whose body appends to Python lists
+    op_sites: tuple[Location, ...] = ()  # where TF ops happen (or calls that reach them)
 
     @staticmethod
     def empty() -> Summary:

@@ -54,6 +54,8 @@ class Logger:
     def getEffectiveLevel(self) -> int: ...
     name: str
     level: int
+    handlers: list[Handler]
+    propagate: bool
 
 class Handler:
     def __init__(self, level=0) -> None: ...
