@@ -37,6 +37,7 @@ from hybridize.lattice.values import (
     join_all,
 )
 from hybridize.project.build import Project
+from hybridize.project.collect import dotted_name
 from hybridize.project.model import FunctionInfo, ImportBinding, ModuleInfo, Symbol, SymbolKind
 from hybridize.stubs import rules
 from hybridize.stubs.loader import Models, load_models
@@ -457,7 +458,7 @@ class Analysis:
         if isinstance(annotation, ast.Constant) and annotation.value is None:
             return Value.NONE
         if isinstance(annotation, ast.Subscript):
-            head = _dotted(annotation.value)
+            head = dotted_name(annotation.value)
             target = self._resolve_dotted_name(module, head) if head else None
             inner = annotation.slice
             if target in ("typing.Optional",):
@@ -482,7 +483,7 @@ class Analysis:
                     return None
                 return Value.container(kind, None, join_all(p for p in parts if p is not None))
             return None
-        dotted = _dotted(annotation)
+        dotted = dotted_name(annotation)
         if dotted is None:
             return None
         target = self._resolve_dotted_name(module, dotted)
@@ -1295,17 +1296,6 @@ def _parameter_names(fn: FunctionInfo) -> list[str]:
     if spec.kwarg is not None:
         names.append(spec.kwarg.arg)
     return names
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _call_name(node: ast.AST) -> str:

@@ -24,7 +24,9 @@ from hybridize.lattice.values import (
     Value,
     join_all,
 )
+from hybridize.project.collect import dotted_name
 from hybridize.project.model import FunctionInfo, SymbolKind
+from hybridize.stubs.aliases import canonical
 from hybridize.transfer.analysis import TF_FUNCTION, Analysis, CallEdge
 from hybridize.transfer.callgraph import called_repeatedly, recursive_functions, traced_functions
 from hybridize.transfer.summary import Summary
@@ -509,10 +511,9 @@ def _no_caller_reason() -> Any:
 def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:
     """``@tf.function`` in any spelling (with or without arguments), or a ``tf.function(g)``
     wrapping seen during the analysis."""
-    module = analysis.project.module_of(fn.id)
     for decorator in fn.decorators:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if _resolves_to(analysis, module.name, fn, target, TF_FUNCTION):
+        if _resolves_to(analysis, fn, target, TF_FUNCTION):
             args: dict[str, str] = {}
             if isinstance(decorator, ast.Call):
                 for keyword in decorator.keywords:
@@ -528,32 +529,12 @@ def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:
     return None
 
 
-def _resolves_to(
-    analysis: Analysis, module: str, fn: FunctionInfo, node: ast.expr, qualname: str
-) -> bool:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+def _resolves_to(analysis: Analysis, fn: FunctionInfo, node: ast.expr, qualname: str) -> bool:
+    """Does decorator expression ``node`` name ``qualname`` (through imports and aliases, as seen
+    from the scope that encloses the decorated function)?"""
+    dotted = dotted_name(node)
+    if dotted is None:
         return False
-    head = node.id
-    target: str | None = None
-    scope: FunctionInfo | None = (
-        analysis.project.functions.get(fn.parent_id) if fn.parent_id else None
-    )
-    while scope is not None and target is None:
-        binding = analysis.project.function_imports.get(scope.id, {}).get(head)
-        if binding is not None:
-            target = binding.target
-        scope = analysis.project.functions.get(scope.parent_id) if scope.parent_id else None
-    if target is None:
-        symbol = analysis.project.resolve_global(module, head)
-        if symbol.kind is SymbolKind.EXTERNAL:
-            target = symbol.ref
-        else:
-            return False
-    from hybridize.stubs.aliases import canonical
-
-    full = canonical(".".join([target, *reversed(parts)]))
-    return full == qualname
+    scope = fn.parent_id or fn.class_id or analysis.project.module_of(fn.id).id
+    symbol = analysis.project.resolve_name(scope, dotted)
+    return symbol.kind is SymbolKind.EXTERNAL and canonical(symbol.ref) == qualname
