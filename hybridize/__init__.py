@@ -4,4 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from hybridize.api import Config, Result, UserError, analyze
+
+__all__ = ["Config", "Result", "UserError", "__version__", "analyze"]
