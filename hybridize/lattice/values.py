@@ -600,7 +600,27 @@ class Value:
             return Value((mine, theirs) if my_key < their_key else (theirs, mine))
         if self == other:
             return self
-        return Value.of(self.atoms + other.atoms)
+        # both are sorted by key with one atom per key: merge them in one pass
+        mine, theirs = self.atoms, other.atoms
+        merged: list[Atom] = []
+        i = j = 0
+        while i < len(mine) and j < len(theirs):
+            a, b = mine[i], theirs[j]
+            key_a, key_b = a.key, b.key
+            if key_a == key_b:
+                merged.append(a.join(b))
+                i += 1
+                j += 1
+            elif key_a < key_b:
+                merged.append(a)
+                i += 1
+            else:
+                merged.append(b)
+                j += 1
+        merged.extend(mine[i:])
+        merged.extend(theirs[j:])
+        result = tuple(merged)
+        return self if result == mine else Value(result)
 
     def widen(self, other: Value) -> Value:
         mine = {a.key: a for a in self.atoms}

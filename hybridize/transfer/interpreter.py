@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hybridize.lattice.effects import EXTERNAL_TARGET, Effect, EffectKind, Effects
 from hybridize.lattice.location import Location
@@ -222,11 +222,11 @@ class Frame:
         for stmt in body:
             if self.env is None:
                 return
-            visitor = getattr(self, "visit_" + type(stmt).__name__, None)
+            visitor = _VISITORS.get(type(stmt))
             if visitor is None:
                 self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, stmt, type(stmt).__name__)
                 continue
-            visitor(stmt)
+            visitor(self, stmt)
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for default in [*node.args.defaults, *node.args.kw_defaults]:
@@ -706,10 +706,10 @@ class Frame:
 
     # -- expressions --------------------------------------------------------------------------
     def eval(self, node: ast.expr) -> Value:
-        visitor = getattr(self, "visit_" + type(node).__name__, None)
+        visitor = _VISITORS.get(type(node))
         if visitor is None:
             return self.unknown(UnknownReason.UNSUPPORTED_SYNTAX, node, type(node).__name__)
-        result: Value = visitor(node)
+        result: Value = visitor(self, node)
         return result
 
     def visit_Constant(self, node: ast.Constant) -> Value:
@@ -1016,6 +1016,14 @@ class Frame:
             result = result.join(rules.iterate(Value.of(rest)))  # type: ignore[arg-type]
         return result
 
+
+#: ``ast`` node class -> transfer function, resolved once (dispatch is on the hottest path).
+_VISITORS: dict[type[ast.AST], Callable[..., Any]] = {
+    cls: getattr(Frame, "visit_" + cls.__name__)
+    for base in (ast.stmt, ast.expr)
+    for cls in base.__subclasses__()
+    if hasattr(Frame, "visit_" + cls.__name__)
+}
 
 _DUNDER = {
     "+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__", "@": "__matmul__",
