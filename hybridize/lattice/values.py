@@ -601,11 +601,11 @@ class Value:
         if self == other:
             return self
         # both are sorted by key with one atom per key: merge them in one pass
-        mine, theirs = self.atoms, other.atoms
+        left, right = self.atoms, other.atoms
         merged: list[Atom] = []
         i = j = 0
-        while i < len(mine) and j < len(theirs):
-            a, b = mine[i], theirs[j]
+        while i < len(left) and j < len(right):
+            a, b = left[i], right[j]
             key_a, key_b = a.key, b.key
             if key_a == key_b:
                 merged.append(a.join(b))
@@ -617,10 +617,10 @@ class Value:
             else:
                 merged.append(b)
                 j += 1
-        merged.extend(mine[i:])
-        merged.extend(theirs[j:])
+        merged.extend(left[i:])
+        merged.extend(right[j:])
         result = tuple(merged)
-        return self if result == mine else Value(result)
+        return self if result == left else Value(result)
 
     def widen(self, other: Value) -> Value:
         mine = {a.key: a for a in self.atoms}
