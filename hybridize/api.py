@@ -20,6 +20,9 @@ import attrs
 from hybridize import __version__
 from hybridize.project.build import build_project
 from hybridize.project.model import FileStatus
+from hybridize.refactor.decide import decide_all
+from hybridize.refactor.model import Decision
+from hybridize.refactor.registry import Settings
 from hybridize.transfer.analysis import Analysis
 from hybridize.transfer.facts import FunctionFacts, compute_facts
 
@@ -36,10 +39,16 @@ class Config:
     """Analysis settings (``[tool.hybridize]`` and CLI flags end up here)."""
 
     exclude: tuple[str, ...] = ()
+    speculative: bool = True  # name-based guesses (reported as assumptions) when nothing is known
+    min_ops: int = 6  # TF ops per call below which a function is too cheap to hybridize
     timings: bool = False  # include wall-clock timings in the JSON (off: output is deterministic)
 
     def to_json(self) -> dict[str, Any]:
-        return {"exclude": list(self.exclude)}
+        return {
+            "exclude": list(self.exclude),
+            "speculative": self.speculative,
+            "min_ops": self.min_ops,
+        }
 
 
 @attrs.frozen
@@ -61,6 +70,7 @@ class Result:
     root: Path
     files: list[FileResult]
     functions: list[FunctionFacts]
+    decisions: dict[str, Decision]
     config: Config
     seconds: float
 
@@ -70,6 +80,16 @@ class Result:
             if facts.qualname == qualname and (path is None or facts.path == path):
                 return facts
         raise KeyError(qualname if path is None else f"{path}::{qualname}")
+
+    def decision(self, facts: FunctionFacts) -> Decision:
+        return self.decisions[facts.id]
+
+    @property
+    def applicable(self) -> list[tuple[FunctionFacts, Decision]]:
+        """The functions whose decision says to change them, in file order."""
+        return [
+            (f, self.decisions[f.id]) for f in self.functions if self.decisions[f.id].applicable
+        ]
 
     @property
     def lines(self) -> int:
@@ -81,6 +101,9 @@ class Result:
             "files_by_status": _count(f.status for f in self.files),
             "functions": len(self.functions),
             "lines": self.lines,
+            "decisions": _count(d.kind.value for d in self.decisions.values() if d.applicable),
+            "reasons": _count(r for d in self.decisions.values() for r in d.reasons),
+            "safety": _count(d.safety.value for d in self.decisions.values() if d.applicable),
         }
         if self.config.timings:
             summary["seconds"] = round(self.seconds, 3)
@@ -89,7 +112,9 @@ class Result:
             "tool": {"name": "hybridize", "version": __version__},
             "settings": self.config.to_json(),
             "files": [f.to_json() for f in self.files],
-            "functions": [f.to_json() for f in self.functions],
+            "functions": [
+                {**f.to_json(), "decision": self.decisions[f.id].to_json()} for f in self.functions
+            ],
             "summary": summary,
         }
 
@@ -136,10 +161,11 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         analysis = Analysis(project)
         analysis.run()
         functions = compute_facts(analysis)
+        decisions = decide_all(functions, Settings(config.speculative, config.min_ops))
     files = [
         FileResult(
             f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0
         )
         for f in sorted(project.files, key=lambda f: f.relpath)
     ]
-    return Result(project.root, files, functions, config, time.perf_counter() - started)
+    return Result(project.root, files, functions, decisions, config, time.perf_counter() - started)

@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hybridize import __version__
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 PROG = "hybridize"
 
 EXIT_OK = 0
+EXIT_FOUND = 1
 EXIT_ERROR = 2
 
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
@@ -84,6 +86,44 @@ def _build_parser() -> argparse.ArgumentParser:
         help="skip files matching GLOB (repeatable)",
     )
     analyze.set_defaults(handler=_run_analyze)
+
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="decide, per function, whether to add or remove @tf.function (with proofs)",
+        description="Print one line per applicable decision. Exit 0 when nothing applies, 1 when "
+        "refactorings apply, 2 on errors.",
+    )
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)"
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--all", action="store_true", help="also list decisions that do not apply")
+    check.add_argument("--exclude", action="append", default=[], metavar="GLOB")
+    check.add_argument(
+        "--speculative",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="name-based guesses when nothing is known (reported as assumptions; default: on)",
+    )
+    check.add_argument(
+        "--min-ops", type=int, default=6, metavar="N", help="too-little-work threshold (0: off)"
+    )
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when rules apply")
+    check.set_defaults(handler=_run_check)
+
+    explain = commands.add_parser(
+        "explain",
+        parents=[common],
+        help="print the proof of one function's decision",
+        description="Print the decision for PATH::QUALNAME with its premises and assumptions.",
+    )
+    explain.add_argument("target", metavar="PATH::QUALNAME")
+    explain.add_argument(
+        "--speculative", action=argparse.BooleanOptionalAction, default=True
+    )
+    explain.add_argument("--min-ops", type=int, default=6, metavar="N")
+    explain.set_defaults(handler=_run_explain)
     return parser
 
 
@@ -99,6 +139,65 @@ def _run_analyze(args: argparse.Namespace) -> int:
         _print_text(result, sys.stdout)
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from hybridize import api
+    from hybridize.report.text import check_report
+
+    if args.min_ops < 0:
+        raise api.UserError("--min-ops must be 0 or more")
+    config = api.Config(
+        exclude=tuple(args.exclude), speculative=args.speculative, min_ops=args.min_ops
+    )
+    result = api.analyze(list(args.paths), config)
+    if args.format == "json":
+        sys.stdout.write(result.to_json())
+    else:
+        style = _Style(enabled=_use_colour(sys.stdout))
+        sys.stdout.write(
+            check_report(result.functions, result.decisions, show_all=args.all, style=style)
+        )
+    sys.stdout.flush()
+    if result.applicable and not args.exit_zero:
+        return EXIT_FOUND
+    return EXIT_OK
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from hybridize import api
+    from hybridize.report.text import explain
+
+    path, separator, qualname = args.target.rpartition("::")
+    if not separator or not path or not qualname:
+        raise api.UserError(f"{args.target}: expected PATH::QUALNAME (e.g. train.py::train_step)")
+    config = api.Config(speculative=args.speculative, min_ops=args.min_ops)
+    target = Path(path)
+    if not target.exists():
+        raise api.UserError(f"{path}: no such file or directory")
+    root = _project_root(target.resolve())
+    result = api.analyze([root], config)
+    wanted = target.resolve()
+    matches = [
+        f for f in result.functions if f.qualname == qualname and (root / f.path) == wanted
+    ]
+    if not matches:
+        in_file = [f.qualname for f in result.functions if (root / f.path) == wanted]
+        known = ", ".join(sorted(in_file)[:10]) or "none"
+        raise api.UserError(f"{path}: no function {qualname!r} (functions: {known})")
+    for facts in matches:
+        sys.stdout.write(explain(facts, result.decisions[facts.id]))
+    return EXIT_OK
+
+
+def _project_root(path: Path) -> Path:
+    """The analysis root for ``explain``: the nearest enclosing directory that looks like a
+    project (``pyproject.toml``, ``setup.py``, ``.git``), so callers in other files count."""
+    start = path if path.is_dir() else path.parent
+    for directory in (start, *start.parents):
+        if any((directory / marker).exists() for marker in ("pyproject.toml", "setup.py", ".git")):
+            return directory
+    return start
 
 
 def _report_failure(error: Exception, *, show_traceback: bool) -> int:

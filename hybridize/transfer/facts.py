@@ -125,6 +125,7 @@ class FunctionFacts:
     end_line: int
     hybrid: bool
     decorator: Decorator | None
+    keras_role: str | None  # "model" / "layer" / ... when a method of a Keras class
     parameters: tuple[ParameterFacts, ...]
     returns: Value
     effects: Effects
@@ -159,6 +160,7 @@ class FunctionFacts:
             "col": self.location.col + 1,
             "end_line": self.end_line,
             "hybrid": self.hybrid,
+            "keras_role": self.keras_role,
             "decorator": None if self.decorator is None else self.decorator.to_json(),
             "parameters": [p.to_json() for p in self.parameters],
             "returns": returns,
@@ -282,6 +284,11 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
                 end_line=fn.end_line,
                 hybrid=hybrid[fid],
                 decorator=decorators[fid],
+                keras_role=(
+                    analysis.role(fn.class_id).value
+                    if fn.class_id is not None and analysis.role(fn.class_id).value != "none"
+                    else None
+                ),
                 parameters=parameters,
                 returns=summary.returns if summary else Value.BOTTOM,
                 effects=own_effects,

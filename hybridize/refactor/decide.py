@@ -1,0 +1,214 @@
+"""The decision procedure: run the rules on every function's facts and build its ``Decision``.
+
+Eager functions are candidates for ``hybridize``: it is applicable when no evidence, safety or
+benefit reason fires; every reason that fires is reported (safety first, then benefit). Hybrid
+functions are candidates for ``dehybridize`` when a reason says the decorator hurts or does
+nothing, and removing it is applicable only when no reason says the decorator must stay
+(``python-side-effects`` then is a latent bug, ``recursion``); otherwise they are ``none`` with
+``already-optimal``. Fix safety follows from the proof: ``safe`` only when nothing is assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from hybridize.lattice.values import UnknownReason
+from hybridize.refactor.model import (
+    Assumption,
+    AssumptionKind,
+    Category,
+    Decision,
+    DecisionKind,
+    Finding,
+    Premise,
+    Proof,
+)
+from hybridize.refactor.registry import Applies, Rule, RuleContext, Settings, all_rules
+from hybridize.refactor.speculation import speculative_tensor_inputs
+from hybridize.transfer.facts import FunctionFacts
+
+#: For hybrid functions: reasons that say the decorator hurts or does nothing ...
+DEHYBRIDIZE_BECAUSE = ("no-tensor-parameters", "python-value-parameters", "no-tensor-computation")
+#: ... and reasons that say removing it would change behaviour.
+KEEP_BECAUSE = ("python-side-effects", "recursion", "graph-only-usage")
+
+_UNKNOWN_ASSUMPTIONS: dict[UnknownReason, tuple[AssumptionKind, str]] = {
+    UnknownReason.UNMODELLED_CALL: (
+        AssumptionKind.UNMODELLED_CALL,
+        "model the callee (or list it under assume-pure callees) after checking it has no "
+        "Python side effects",
+    ),
+    UnknownReason.STUB_DEFAULT: (
+        AssumptionKind.STUB_DEFAULT,
+        "check that the TensorFlow API has no Python side effects; a hand-written model "
+        "discharges it",
+    ),
+    UnknownReason.DYNAMIC_FEATURE: (
+        AssumptionKind.DYNAMIC_FEATURE,
+        "replace the dynamic construct (getattr/exec/...) by a static one, or check it by hand",
+    ),
+    UnknownReason.UNSUPPORTED_SYNTAX: (
+        AssumptionKind.UNSUPPORTED_SYNTAX,
+        "check the construct by hand: the analysis does not model it",
+    ),
+}
+
+
+def decide_all(
+    functions: Iterable[FunctionFacts], settings: Settings | None = None
+) -> dict[str, Decision]:
+    table = {f.id: f for f in functions}
+    context = RuleContext(settings or Settings(), table)
+    return {fid: decide(facts, context) for fid, facts in table.items()}
+
+
+def decide(facts: FunctionFacts, context: RuleContext) -> Decision:
+    rules = all_rules()
+    if facts.hybrid:
+        return _decide_hybrid(facts, context, rules)
+    return _decide_eager(facts, context, rules)
+
+
+def _run(
+    facts: FunctionFacts, context: RuleContext, rules: Mapping[str, Rule], wanted: Applies
+) -> list[Finding]:
+    found: list[Finding] = []
+    for rule in rules.values():
+        if rule.applies is not Applies.BOTH and rule.applies is not wanted:
+            continue
+        finding = rule.check(facts, context)
+        if finding is not None:
+            found.append(finding)
+    return found
+
+
+def _decide_eager(
+    facts: FunctionFacts, context: RuleContext, rules: Mapping[str, Rule]
+) -> Decision:
+    findings = _run(facts, context, rules, Applies.EAGER)
+    order = {Category.EVIDENCE: 1, Category.SAFETY: 0, Category.BENEFIT: 2}
+    findings.sort(key=lambda f: order.get(rules[f.reason].category, 3))
+    if findings:
+        return _decision(facts, DecisionKind.HYBRIDIZE, False, findings, ())
+    assumptions = list(_analysis_assumptions(facts))
+    if any(p.kind == "unknown" for p in facts.parameters) and context.settings.speculative:
+        speculative = speculative_tensor_inputs(facts, context)
+        if speculative is not None:
+            assumptions.insert(0, speculative)
+    premises = _benefit_premises(facts)
+    return Decision(
+        facts.id,
+        DecisionKind.HYBRIDIZE,
+        True,
+        (),
+        ("tensor inputs, tensor work, repeated calls and nothing that tracing would change",),
+        Proof(premises, tuple(assumptions)),
+        {"action": "add-decorator", "decorator": "tf.function"},
+    )
+
+
+def _decide_hybrid(
+    facts: FunctionFacts, context: RuleContext, rules: Mapping[str, Rule]
+) -> Decision:
+    findings = _run(facts, context, rules, Applies.HYBRID)
+    by_reason = {f.reason: f for f in findings}
+    hurts = [by_reason[r] for r in DEHYBRIDIZE_BECAUSE if r in by_reason]
+    keeps = [by_reason[r] for r in KEEP_BECAUSE if r in by_reason]
+    if hurts and context.settings.speculative and speculative_tensor_inputs(facts, context):
+        hurts = [f for f in hurts if f.reason != "no-tensor-parameters"]
+    if hurts:
+        applicable = not keeps
+        assumptions = tuple(_analysis_assumptions(facts)) if applicable else ()
+        return _decision(
+            facts,
+            DecisionKind.DEHYBRIDIZE,
+            applicable,
+            [*keeps, *hurts],
+            assumptions,
+            {"action": "remove-decorator"} if applicable else {},
+        )
+    optimal = by_reason.get("already-optimal")
+    return _decision(facts, DecisionKind.NONE, False, [optimal] if optimal else [], (), {})
+
+
+def _decision(
+    facts: FunctionFacts,
+    kind: DecisionKind,
+    applicable: bool,
+    findings: list[Finding],
+    assumptions: tuple[Assumption, ...],
+    transformation: Mapping[str, str] | None = None,
+) -> Decision:
+    premises: list[Premise] = []
+    all_assumptions: list[Assumption] = list(assumptions)
+    for finding in findings:
+        premises.extend(finding.premises)
+        all_assumptions.extend(finding.assumptions)
+    return Decision(
+        facts.id,
+        kind,
+        applicable,
+        tuple(f.reason for f in findings),
+        tuple(f.message for f in findings),
+        Proof(tuple(premises), _unique(all_assumptions)),
+        dict(transformation or {}),
+    )
+
+
+def _benefit_premises(facts: FunctionFacts) -> tuple[Premise, ...]:
+    from hybridize.refactor.premises import fact_premise
+
+    tensors = ", ".join(p.name for p in facts.parameters if p.kind in ("tensor", "mixed"))
+    tensor_claim = f"receives tensors: {tensors}" if tensors else "receives tensors (assumed)"
+    return (
+        fact_premise(facts, "has_tensor_parameter", tensor_claim),
+        fact_premise(
+            facts, "tensor_computation", f"does tensor work (about {facts.estimated_ops} ops)"
+        ),
+        fact_premise(facts, "called_repeatedly", "is called repeatedly"),
+        fact_premise(facts, "python_side_effects", "has no Python side effects"),
+    )
+
+
+def _analysis_assumptions(facts: FunctionFacts) -> Iterable[Assumption]:
+    """What the facts rest on that the analysis could not establish."""
+    for index, unknown in enumerate(facts.unknowns):
+        entry = _UNKNOWN_ASSUMPTIONS.get(unknown.reason)
+        if entry is None:
+            continue
+        kind, discharge = entry
+        yield Assumption(
+            id=f"{kind.value}:{unknown.origin}:{index}",
+            kind=kind,
+            claim=f"{unknown.detail or kind.value} has no effect that matters",
+            at=unknown.origin,
+            discharge=discharge,
+        )
+    for parameter in facts.parameters:
+        if parameter.source == "annotation" and parameter.evidence:
+            evidence = parameter.evidence[0]
+            yield Assumption(
+                id=f"type-hint:{facts.id}:{parameter.name}",
+                kind=AssumptionKind.TYPE_HINT,
+                claim=f"{parameter.name} is what its annotation says ({evidence.detail})",
+                at=evidence.location,
+                discharge="call the function from the analysed code, or check the annotation",
+            )
+    if not facts.callers and not facts.name.startswith("_"):
+        yield Assumption(
+            id=f"external-callers:{facts.id}",
+            kind=AssumptionKind.EXTERNAL_CALLERS,
+            claim="callers outside the analysed code pass arguments like those assumed",
+            at=facts.location,
+            discharge="analyse the code that calls it, or make it private (leading underscore)",
+        )
+
+
+def _unique(assumptions: list[Assumption]) -> tuple[Assumption, ...]:
+    seen: set[str] = set()
+    result: list[Assumption] = []
+    for assumption in assumptions:
+        if assumption.id not in seen:
+            seen.add(assumption.id)
+            result.append(assumption)
+    return tuple(result)

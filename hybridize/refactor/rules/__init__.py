@@ -1,0 +1,1 @@
+"""One module per reason id of the decision catalogue (hazards.md A and B)."""

@@ -1,0 +1,89 @@
+"""Plain-text renderings of decisions: one line per decision for ``check``, and the whole proof as
+an indented tree for ``explain``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from hybridize.refactor.model import Decision
+from hybridize.transfer.facts import FunctionFacts
+
+Style = Callable[[str, str], str]
+
+
+def plain(name: str, text: str) -> str:
+    return text
+
+
+def decision_line(facts: FunctionFacts, decision: Decision, style: Style = plain) -> str:
+    """``path:line:col: kind qualname — reasons [safe|conditional]``."""
+    kind = decision.kind.value if decision.applicable else f"keep ({decision.kind.value} blocked)"
+    colour = "green" if decision.applicable else "dim"
+    reasons = ", ".join(decision.reasons) or "proved"
+    return (
+        f"{facts.location}: {style(colour, kind)} {style('bold', facts.qualname)} — {reasons}"
+        f" [{decision.safety.value}]"
+    )
+
+
+def check_report(
+    functions: Sequence[FunctionFacts],
+    decisions: Mapping[str, Decision],
+    *,
+    show_all: bool = False,
+    style: Style = plain,
+) -> str:
+    """Applicable decisions (all decisions with ``show_all``), then a summary line."""
+    lines: list[str] = []
+    applicable = 0
+    conditional = 0
+    for facts in functions:
+        decision = decisions[facts.id]
+        if decision.applicable:
+            applicable += 1
+            conditional += decision.safety.value == "conditional"
+        if decision.applicable or show_all:
+            lines.append(decision_line(facts, decision, style))
+    summary = (
+        f"{len(functions)} functions analysed: {applicable} applicable refactorings"
+        f" ({applicable - conditional} safe, {conditional} conditional)"
+    )
+    lines.append(style("bold", summary))
+    return "\n".join(lines) + "\n"
+
+
+def explain(facts: FunctionFacts, decision: Decision) -> str:
+    """The proof of one decision as an indented tree a person can check line by line."""
+    verdict = "applicable" if decision.applicable else "not applicable"
+    out = [
+        f"{facts.qualname}  ({facts.location})",
+        f"  decision: {decision.kind.value}, {verdict}, {decision.safety.value}",
+    ]
+    if decision.reasons:
+        out.append("  reasons:")
+        for reason, message in zip(decision.reasons, decision.messages, strict=False):
+            out.append(f"    {reason}: {message}")
+    elif decision.messages:
+        out.append(f"  because: {decision.messages[0]}")
+    out.append("  premises:")
+    for premise in decision.proof.premises or ():
+        at = f"  [{premise.at}]" if premise.at is not None else ""
+        out.append(f"    - {premise.claim}{at}")
+        for item in premise.evidence:
+            out.append(f"        {item.location}: {item.detail}")
+    if not decision.proof.premises:
+        out.append("    (none)")
+    out.append("  assumptions:")
+    for assumption in decision.proof.assumptions:
+        at = f" [{assumption.at}]" if assumption.at is not None else ""
+        out.append(f"    - ({assumption.kind.value}) {assumption.claim}{at}")
+        out.append(f"        discharge: {assumption.discharge}")
+    if not decision.proof.assumptions:
+        out.append("    (none: the decision is proved)")
+    out.append("  facts:")
+    for name, value in facts.facts.items():
+        out.append(f"    {name}: {value.value}")
+    out.append("  parameters:")
+    for parameter in facts.parameters:
+        out.append(f"    {parameter.name}: {parameter.kind} {parameter.value.pretty()}")
+    return "\n".join(out) + "\n"
