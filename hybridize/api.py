@@ -22,7 +22,7 @@ from hybridize.project.build import build_project
 from hybridize.project.model import FileStatus
 from hybridize.refactor.decide import decide_all
 from hybridize.refactor.model import Decision
-from hybridize.refactor.registry import Settings
+from hybridize.refactor.registry import Settings, all_rules
 from hybridize.transfer.analysis import Analysis
 from hybridize.transfer.facts import FunctionFacts, compute_facts
 
@@ -41,6 +41,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     speculative: bool = True  # name-based guesses (reported as assumptions) when nothing is known
     min_ops: int = 6  # TF ops per call below which a function is too cheap to hybridize
+    select: tuple[str, ...] = ()  # only these reason ids (empty: all)
+    ignore: tuple[str, ...] = ()  # never these reason ids
+    input_signatures: str = "when-retracing"  # always | never | when-retracing
     timings: bool = False  # include wall-clock timings in the JSON (off: output is deterministic)
 
     def to_json(self) -> dict[str, Any]:
@@ -48,7 +51,33 @@ class Config:
             "exclude": list(self.exclude),
             "speculative": self.speculative,
             "min_ops": self.min_ops,
+            "select": sorted(self.select),
+            "ignore": sorted(self.ignore),
+            "input_signatures": self.input_signatures,
         }
+
+    def settings(self) -> Settings:
+        """The decision settings; unknown reason ids are a user error (one clear line)."""
+        known = set(all_rules())
+        unknown = sorted((set(self.select) | set(self.ignore)) - known)
+        if unknown:
+            raise UserError(
+                f"unknown reason id(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            )
+        if self.input_signatures not in ("always", "never", "when-retracing"):
+            raise UserError(
+                f"--input-signatures must be always, never or when-retracing, "
+                f"not {self.input_signatures!r}"
+            )
+        if self.min_ops < 0:
+            raise UserError("--min-ops must be 0 or more")
+        return Settings(
+            speculative=self.speculative,
+            min_ops=self.min_ops,
+            select=frozenset(self.select) if self.select else None,
+            ignore=frozenset(self.ignore),
+            input_signatures=self.input_signatures,
+        )
 
 
 @attrs.frozen
@@ -147,6 +176,7 @@ def _collector_paused() -> Iterator[None]:
 def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None) -> Result:
     """Analyse the Python files under ``paths`` and return the per-function facts."""
     config = config or Config()
+    settings = config.settings()
     started = time.perf_counter()
     if not paths:
         raise UserError("no paths given")
@@ -161,7 +191,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         analysis = Analysis(project)
         analysis.run()
         functions = compute_facts(analysis)
-        decisions = decide_all(functions, Settings(config.speculative, config.min_ops))
+        decisions = decide_all(functions, settings)
     files = [
         FileResult(
             f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0

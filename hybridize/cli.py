@@ -109,6 +109,18 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--min-ops", type=int, default=6, metavar="N", help="too-little-work threshold (0: off)"
     )
+    check.add_argument(
+        "--select", type=_ids, default=(), metavar="IDS", help="only these reason ids (comma list)"
+    )
+    check.add_argument(
+        "--ignore", type=_ids, default=(), metavar="IDS", help="never these reason ids (comma list)"
+    )
+    check.add_argument(
+        "--input-signatures",
+        choices=("when-retracing", "always", "never"),
+        default="when-retracing",
+        help="when to propose input_signature (reconfigure decisions; default: when-retracing)",
+    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when rules apply")
     check.set_defaults(handler=_run_check)
 
@@ -119,9 +131,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Print the decision for PATH::QUALNAME with its premises and assumptions.",
     )
     explain.add_argument("target", metavar="PATH::QUALNAME")
-    explain.add_argument(
-        "--speculative", action=argparse.BooleanOptionalAction, default=True
-    )
+    explain.add_argument("--speculative", action=argparse.BooleanOptionalAction, default=True)
     explain.add_argument("--min-ops", type=int, default=6, metavar="N")
     explain.set_defaults(handler=_run_explain)
     return parser
@@ -145,10 +155,13 @@ def _run_check(args: argparse.Namespace) -> int:
     from hybridize import api
     from hybridize.report.text import check_report
 
-    if args.min_ops < 0:
-        raise api.UserError("--min-ops must be 0 or more")
     config = api.Config(
-        exclude=tuple(args.exclude), speculative=args.speculative, min_ops=args.min_ops
+        exclude=tuple(args.exclude),
+        speculative=args.speculative,
+        min_ops=args.min_ops,
+        select=args.select,
+        ignore=args.ignore,
+        input_signatures=args.input_signatures,
     )
     result = api.analyze(list(args.paths), config)
     if args.format == "json":
@@ -178,9 +191,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     root = _project_root(target.resolve())
     result = api.analyze([root], config)
     wanted = target.resolve()
-    matches = [
-        f for f in result.functions if f.qualname == qualname and (root / f.path) == wanted
-    ]
+    matches = [f for f in result.functions if f.qualname == qualname and (root / f.path) == wanted]
     if not matches:
         in_file = [f.qualname for f in result.functions if (root / f.path) == wanted]
         known = ", ".join(sorted(in_file)[:10]) or "none"
@@ -188,6 +199,11 @@ def _run_explain(args: argparse.Namespace) -> int:
     for facts in matches:
         sys.stdout.write(explain(facts, result.decisions[facts.id]))
     return EXIT_OK
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    """``a,b , c`` -> ("a", "b", "c"): the reason-id lists of --select and --ignore."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def _project_root(path: Path) -> Path:

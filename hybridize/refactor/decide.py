@@ -76,6 +76,8 @@ def _run(
     for rule in rules.values():
         if rule.applies is not Applies.BOTH and rule.applies is not wanted:
             continue
+        if not context.settings.enabled(rule.id):
+            continue
         finding = rule.check(facts, context)
         if finding is not None:
             found.append(finding)
@@ -91,6 +93,7 @@ def _decide_eager(
     if findings:
         return _decision(facts, DecisionKind.HYBRIDIZE, False, findings, ())
     assumptions = list(_analysis_assumptions(facts))
+    assumptions.extend(_disabled_safety(rules, context))
     if any(p.kind == "unknown" for p in facts.parameters) and context.settings.speculative:
         speculative = speculative_tensor_inputs(facts, context)
         if speculative is not None:
@@ -202,6 +205,20 @@ def _analysis_assumptions(facts: FunctionFacts) -> Iterable[Assumption]:
             at=facts.location,
             discharge="analyse the code that calls it, or make it private (leading underscore)",
         )
+
+
+def _disabled_safety(rules: Mapping[str, Rule], context: RuleContext) -> Iterable[Assumption]:
+    """A safety reason switched off by configuration is not checked: the decision then rests on
+    the user's word, which the proof records (so the decision is conditional, never safe)."""
+    for rule in rules.values():
+        if rule.category is Category.SAFETY and not context.settings.enabled(rule.id):
+            yield Assumption(
+                id=f"configuration:{rule.id}",
+                kind=AssumptionKind.CONFIGURATION,
+                claim=f"{rule.id} does not apply (the check is disabled by configuration)",
+                at=None,
+                discharge=f"enable {rule.id} again (remove it from --ignore / add it to --select)",
+            )
 
 
 def _unique(assumptions: list[Assumption]) -> tuple[Assumption, ...]:

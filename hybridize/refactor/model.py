@@ -41,6 +41,7 @@ class AssumptionKind(enum.Enum):
     DYNAMIC_FEATURE = "dynamic-feature"
     UNSUPPORTED_SYNTAX = "unsupported-syntax"
     EXTERNAL_CALLERS = "external-callers"
+    CONFIGURATION = "configuration"  # a safety reason disabled with --select/--ignore
 
 
 @attrs.frozen

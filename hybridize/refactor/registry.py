@@ -30,6 +30,14 @@ class Settings:
 
     speculative: bool = True
     min_ops: int = 6
+    select: frozenset[str] | None = None  # only these reason ids (None: all)
+    ignore: frozenset[str] = frozenset()  # never these reason ids
+    input_signatures: str = "when-retracing"  # always | never | when-retracing (reconfigure)
+
+    def enabled(self, reason: str) -> bool:
+        if reason in self.ignore:
+            return False
+        return self.select is None or reason in self.select
 
 
 @attrs.frozen

@@ -19,7 +19,7 @@ def decision_line(facts: FunctionFacts, decision: Decision, style: Style = plain
     """``path:line:col: kind qualname — reasons [safe|conditional]``."""
     kind = decision.kind.value if decision.applicable else f"keep ({decision.kind.value} blocked)"
     colour = "green" if decision.applicable else "dim"
-    reasons = ", ".join(decision.reasons) or "proved"
+    reasons = ", ".join(decision.reasons) or "every check passes"
     return (
         f"{facts.location}: {style(colour, kind)} {style('bold', facts.qualname)} — {reasons}"
         f" [{decision.safety.value}]"

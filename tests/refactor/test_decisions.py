@@ -121,3 +121,32 @@ def test_explain_prints_the_proof(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain_bad_target_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["explain", "no-separator"]) == 2
     assert "expected PATH::QUALNAME" in capsys.readouterr().err
+
+
+def test_disabling_a_safety_reason_makes_decisions_conditional(tmp_path: Path) -> None:
+    from hybridize.api import Config
+
+    (tmp_path / "m.py").write_text(
+        "import tensorflow as tf\n\n"
+        "def step(x, w):\n"
+        "    print('step')\n"
+        "    for _ in range(3):\n"
+        "        x = tf.nn.relu(tf.matmul(x, w))\n"
+        "    return tf.reduce_sum(x)\n\n"
+        "def _main():\n"
+        "    for _ in range(10):\n"
+        "        step(tf.ones([2, 2]), tf.ones([2, 2]))\n\n"
+        "_main()\n",
+        encoding="utf-8",
+    )
+    strict = analyze([tmp_path])
+    assert "python-side-effects" in strict.decisions[strict.function("step").id].reasons
+    relaxed = analyze([tmp_path], Config(ignore=("python-side-effects",)))
+    decision = relaxed.decisions[relaxed.function("step").id]
+    assert decision.applicable and decision.safety.value == "conditional"
+    assert any(a.kind.value == "configuration" for a in decision.proof.assumptions)
+
+
+def test_unknown_reason_ids_are_user_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", str(EXAMPLES), "--ignore", "no-such-reason"]) == 2
+    assert "unknown reason id(s): no-such-reason" in capsys.readouterr().err
