@@ -25,6 +25,7 @@ from hybridize.refactor.model import (
 )
 from hybridize.refactor.registry import Applies, Rule, RuleContext, Settings, all_rules
 from hybridize.refactor.speculation import speculative_tensor_inputs
+from hybridize.transfer.callgraph import traced_functions
 from hybridize.transfer.facts import FunctionFacts
 
 #: For hybrid functions: reasons that say the decorator hurts or does nothing ...
@@ -59,7 +60,48 @@ def decide_all(
 ) -> dict[str, Decision]:
     table = {f.id: f for f in functions}
     context = RuleContext(settings or Settings(), table)
-    return {fid: decide(facts, context) for fid, facts in table.items()}
+    decisions = {fid: decide(facts, context) for fid, facts in table.items()}
+    return _prefer_outermost(table, decisions, context)
+
+
+def _prefer_outermost(
+    table: Mapping[str, FunctionFacts], decisions: dict[str, Decision], context: RuleContext
+) -> dict[str, Decision]:
+    """Decisions are made on today's code, but applied together: a function whose callers will
+    all run traced after the fix (they are hybrid, or are being hybridized) gains nothing from
+    its own decorator. Hybridize the outermost functions, and say so for the inner ones."""
+    if not context.settings.enabled("already-traced-by-callers"):
+        return decisions
+
+    def planned(fid: str) -> bool:
+        decision = decisions[fid]
+        if table[fid].hybrid:
+            return not (decision.kind is DecisionKind.DEHYBRIDIZE and decision.applicable)
+        return decision.kind is DecisionKind.HYBRIDIZE and decision.applicable
+
+    callers = {fid: [(c, False) for c in facts.callers] for fid, facts in table.items()}
+    hybrid_after = {fid: planned(fid) for fid in table}
+    traced = traced_functions(table, hybrid_after, callers)
+    result = dict(decisions)
+    for fid, decision in decisions.items():
+        facts = table[fid]
+        if not (decision.kind is DecisionKind.HYBRIDIZE and decision.applicable):
+            continue
+        outer = [c for c in facts.callers if c in table]
+        if not outer or len(outer) != len(facts.callers):
+            continue
+        if all(traced.get(c, False) for c in outer):
+            names = ", ".join(c.split("::", 1)[-1] for c in outer)
+            finding = Finding(
+                "already-traced-by-callers",
+                f"will be traced inside its callers ({names}) once they are hybrid",
+                tuple(
+                    Premise(f"{c.split('::', 1)[-1]} runs traced after the fix", table[c].location)
+                    for c in outer
+                ),
+            )
+            result[fid] = _decision(facts, DecisionKind.HYBRIDIZE, False, [finding], ())
+    return result
 
 
 def decide(facts: FunctionFacts, context: RuleContext) -> Decision:

@@ -150,3 +150,26 @@ def test_disabling_a_safety_reason_makes_decisions_conditional(tmp_path: Path) -
 def test_unknown_reason_ids_are_user_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", str(EXAMPLES), "--ignore", "no-such-reason"]) == 2
     assert "unknown reason id(s): no-such-reason" in capsys.readouterr().err
+
+
+def test_only_the_outermost_function_is_hybridized(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import tensorflow as tf\n\n"
+        "def layer(x, w):\n"
+        "    for _ in range(3):\n"
+        "        x = tf.nn.relu(tf.matmul(x, w))\n"
+        "    return x\n\n"
+        "def step(x, w):\n"
+        "    y = layer(x, w)\n"
+        "    return tf.reduce_sum(layer(y, w))\n\n"
+        "def _loop():\n"
+        "    for _ in range(10):\n"
+        "        step(tf.ones([2, 2]), tf.ones([2, 2]))\n\n"
+        "_loop()\n",
+        encoding="utf-8",
+    )
+    result = analyze([tmp_path])
+    step = result.decisions[result.function("step").id]
+    inner = result.decisions[result.function("layer").id]
+    assert step.kind.value == "hybridize" and step.applicable
+    assert not inner.applicable and inner.reasons == ("already-traced-by-callers",)
