@@ -52,7 +52,8 @@ Check = Callable[[FunctionFacts, RuleContext], Finding | None]
 @attrs.frozen
 class Rule:
     """One reason id. ``valid``/``invalid`` are example programs: the rule must stay silent on
-    (resp. fire on) the function named ``target`` in each; tests are generated from them."""
+    (resp. fire on) the function named ``target`` in each (or the qualname given by a first line
+    ``# target: Class.method``); tests are generated from them."""
 
     id: str
     category: Category

@@ -22,7 +22,9 @@ def _finding(rule_id: str, source: str, tmp_path: Path) -> object:
     path = tmp_path / "case.py"
     path.write_text(source, encoding="utf-8")
     result = analyze([path])
-    facts = result.function("target")
+    first = source.splitlines()[0]
+    qualname = first.split(":", 1)[1].strip() if first.startswith("# target:") else "target"
+    facts = result.function(qualname)
     context = RuleContext(Settings(), {f.id: f for f in result.functions})
     return RULES[rule_id].check(facts, context)
 
