@@ -1,0 +1,1 @@
+"""Tests that run real TensorFlow and show the behaviour each catalogue entry claims."""
