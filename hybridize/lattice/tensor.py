@@ -1,4 +1,5 @@
-"""Tensor types: a dtype, a shape and a kind (dense, ragged, sparse, variable), joined pointwise."""
+"""Tensor types: a dtype, a shape, a kind (dense, ragged, sparse, variable) and whether the tensor
+may be a Keras symbolic tensor, joined pointwise."""
 
 from __future__ import annotations
 
@@ -21,11 +22,15 @@ class TensorKind(enum.Enum):
 class TensorType:
     """The abstract type of a TF tensor-like value. Values of different kinds are kept apart by
     ``values.Value`` (they are different atoms), so ``join`` here assumes equal kinds and keeps
-    the left kind otherwise (callers never mix them)."""
+    the left kind otherwise (callers never mix them).
+
+    ``symbolic`` says the tensor may be a Keras symbolic tensor (``keras.Input(...)`` or a layer
+    applied to one): a two-point lattice, ``False`` below ``True``, joined by ``or``."""
 
     kind: TensorKind
     dtype: DType
     shape: Shape
+    symbolic: bool = False
 
     @staticmethod
     def dense(dtype: str | DType | None = None, shape: Shape | None = None) -> TensorType:
@@ -36,13 +41,24 @@ class TensorType:
             self.kind == other.kind
             and self.dtype.leq(other.dtype)
             and self.shape.leq(other.shape)
+            and (other.symbolic or not self.symbolic)
         )
 
     def join(self, other: TensorType) -> TensorType:
-        return TensorType(self.kind, self.dtype.join(other.dtype), self.shape.join(other.shape))
+        return TensorType(
+            self.kind,
+            self.dtype.join(other.dtype),
+            self.shape.join(other.shape),
+            self.symbolic or other.symbolic,
+        )
 
     def widen(self, other: TensorType) -> TensorType:
-        return TensorType(self.kind, self.dtype.widen(other.dtype), self.shape.widen(other.shape))
+        return TensorType(
+            self.kind,
+            self.dtype.widen(other.dtype),
+            self.shape.widen(other.shape),
+            self.symbolic or other.symbolic,
+        )
 
     def with_dtype(self, dtype: DType) -> TensorType:
         return attrs.evolve(self, dtype=dtype)
@@ -51,7 +67,8 @@ class TensorType:
         return attrs.evolve(self, shape=shape)
 
     def pretty(self) -> str:
-        return f"{self.kind.value}[{self.dtype.pretty()}, {self.shape.pretty()}]"
+        mark = ", symbolic" if self.symbolic else ""
+        return f"{self.kind.value}[{self.dtype.pretty()}, {self.shape.pretty()}{mark}]"
 
 
 def _dtype(dtype: str | DType | None) -> DType:

@@ -783,6 +783,51 @@ def _bound_atom(atom: Atom, depth: int) -> Atom:
     return atom
 
 
+def nested_tensors(value: Value) -> Iterator[TensorType]:
+    """The tensor types in ``value`` and in the containers it holds (a container's ``element``
+    is the join of its items, so items need no separate visit)."""
+    for atom in value.atoms:
+        if isinstance(atom, TensorAtom):
+            yield atom.type
+        elif isinstance(atom, ContainerAtom):
+            yield from nested_tensors(atom.element)
+
+
+def has_symbolic(value: Value) -> bool:
+    """May ``value`` be, or hold, a Keras symbolic tensor?"""
+    return any(t.symbolic for t in nested_tensors(value))
+
+
+def mark_symbolic(value: Value) -> Value:
+    """``value`` with every tensor in it (containers included) marked Keras-symbolic."""
+    return _with_symbolic(value, True)
+
+
+def strip_symbolic(value: Value) -> Value:
+    """``value`` with no tensor in it marked Keras-symbolic (what a layer's ``call`` receives
+    when Keras runs it on symbolic inputs: backend placeholders, not Keras tensors)."""
+    return _with_symbolic(value, False)
+
+
+def _with_symbolic(value: Value, symbolic: bool) -> Value:
+    changed = False
+    atoms: list[Atom] = []
+    for atom in value.atoms:
+        new = atom
+        if isinstance(atom, TensorAtom) and atom.type.symbolic is not symbolic:
+            new = TensorAtom(attrs.evolve(atom.type, symbolic=symbolic))
+        elif isinstance(atom, ContainerAtom):
+            element = _with_symbolic(atom.element, symbolic)
+            items = atom.items
+            if items is not None:
+                items = tuple(_with_symbolic(item, symbolic) for item in items)
+            if element is not atom.element or items != atom.items:
+                new = attrs.evolve(atom, element=element, items=items)
+        changed = changed or new is not atom
+        atoms.append(new)
+    return Value(tuple(atoms)) if changed else value
+
+
 _TENSOR_ATOMS = (TensorAtom, NDArrayAtom)
 _PYTHON_TYPES = frozenset({"int", "float", "str", "bool", "bytes", "complex"})
 

@@ -14,6 +14,7 @@ only grow (join); when a round changed the heap, the next round re-runs with the
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -25,6 +26,7 @@ from hybridize.lattice.values import (
     Atom,
     CallableAtom,
     ClassAtom,
+    ConstAtom,
     ContainerAtom,
     DatasetAtom,
     InstanceAtom,
@@ -34,22 +36,49 @@ from hybridize.lattice.values import (
     UnknownAtom,
     UnknownReason,
     Value,
+    has_symbolic,
     join_all,
+    mark_symbolic,
+    nested_tensors,
+    strip_symbolic,
 )
 from hybridize.project.build import Project
 from hybridize.project.collect import dotted_name
 from hybridize.project.model import FunctionInfo, ImportBinding, ModuleInfo, Symbol, SymbolKind
-from hybridize.stubs import rules
+from hybridize.stubs import promotion, rules
 from hybridize.stubs.loader import Models, load_models
-from hybridize.stubs.model import FunctionModel, ModelSource
+from hybridize.stubs.model import Bound, FunctionModel, ModelSource
 from hybridize.transfer.environment import Env
-from hybridize.transfer.interpreter import Frame, describe
-from hybridize.transfer.summary import Summary
+from hybridize.transfer.interpreter import Frame, describe, holds_array
+from hybridize.transfer.summary import HazardSite, Summary
 
 MAX_ROUNDS = 2
 MAX_CONTEXTS = 4
 MAX_CALL_DEPTH = 24
 TF_FUNCTION = "tensorflow.function"
+SAVED_MODEL_SAVE = "tensorflow.saved_model.save"
+
+#: Attributes that only a ``tf.function`` object has (``graph-only-usage``).
+GRAPH_ONLY_ATTRIBUTES = frozenset({
+    "get_concrete_function", "experimental_get_tracing_count", "python_function",
+    "function_spec", "pretty_printed_concrete_signatures", "experimental_get_compiler_ir",
+})  # fmt: skip
+#: Reads of a Keras model's variable list (``stale-variable-read``) ...
+VARIABLE_LISTS = frozenset({"trainable_variables", "trainable_weights"})
+#: ... and the uses of a model that build it (its variables exist afterwards).
+BUILDING_USES = frozenset({
+    "build", "call", "__call__", "fit", "evaluate", "predict", "train_on_batch",
+    "test_on_batch", "predict_on_batch",
+})  # fmt: skip
+#: Library calls that feed variables to a gradient or an optimizer.
+GRADIENT_UPDATES = frozenset({
+    "keras.optimizers.Optimizer.apply_gradients", "keras.optimizers.Optimizer.apply",
+    "keras.optimizers.Optimizer.minimize", "tensorflow.GradientTape.gradient",
+})  # fmt: skip
+#: Library namespaces that compute on concrete values in Python (``numpy-on-tensor``).
+NUMPY_PREFIXES = ("numpy.", "math.", "scipy.")
+_CONVERSIONS = frozenset({"tensorflow.convert_to_tensor", "tensorflow.constant"})
+_BUILDABLE = (KerasRole.LAYER, KerasRole.MODEL)
 
 _ANNOTATION_TENSORS: dict[str, Value] = {
     "tensorflow.Tensor": Value.tensor(),
@@ -93,6 +122,9 @@ class Heap:
     globals: dict[tuple[str, str], Value] = attrs.Factory(dict)
     closures: dict[tuple[str, str], Value] = attrs.Factory(dict)
     wrapped: dict[str, tuple[Location, dict[str, str]]] = attrs.Factory(dict)
+    #: Uses of a project function as a ``tf.function`` object (``f.get_concrete_function``, a
+    #: SavedModel signature, an attribute of a ``tf.Module``): function id -> location -> detail.
+    graph_only: dict[str, dict[Location, str]] = attrs.Factory(dict)
     changed: bool = False
     reader: str | None = None  # the root analysis running now (module id or function id)
     readers: dict[str, dict[tuple[str, str], set[str]]] = attrs.Factory(dict)
@@ -530,7 +562,18 @@ class Analysis:
         if isinstance(atom, ModuleAtom):
             return self._module_attribute(atom.name, name, node, frame)
         if isinstance(atom, InstanceAtom):
+            if atom.role in _BUILDABLE:
+                if name in VARIABLE_LISTS:
+                    frame.variables_read(atom, node)
+                elif name in BUILDING_USES:
+                    frame.model_called(atom)
             return self._instance_attribute(atom, name, node, frame, quiet)
+        if (
+            isinstance(atom, CallableAtom)
+            and name in GRAPH_ONLY_ATTRIBUTES
+            and atom.ref in self.project.functions
+        ):
+            self.graph_only_use(atom.ref, frame.loc(node), f"{describe(node)} (tf.function API)")
         if isinstance(atom, ClassAtom):
             if atom.external:
                 return self.value_of_dotted(f"{atom.ref}.{name}")
@@ -671,6 +714,26 @@ class Analysis:
                 return value
         return Value.atom(CallableAtom("stub:builtins.object." + node.attr, receiver))
 
+    def graph_only_use(self, fid: str, location: Location, detail: str) -> None:
+        sites = self.heap.graph_only.setdefault(fid, {})
+        if location not in sites and len(sites) < 8:
+            sites[location] = detail
+
+    def exported(self, value: Value, node: ast.AST, frame: Frame, detail: str) -> None:
+        """``value`` is exported with a ``tf.Module`` / SavedModel: the project functions in it
+        are used as ``tf.function`` objects."""
+        for fid in _project_callables(value, self.project.functions):
+            self.graph_only_use(fid, frame.loc(node), detail)
+
+    def built_at_construction(self, atom: InstanceAtom) -> bool:
+        """Is this Keras model built when it is created: a functional ``keras.Model(inputs,
+        outputs)`` or a ``Sequential`` starting from ``keras.Input``, i.e. a library model
+        constructed from Keras symbolic tensors?"""
+        if not atom.external or len(atom.origins) != 1:
+            return False
+        arguments = self.constructor_arguments.get(next(iter(atom.origins)))
+        return arguments is not None and any(has_symbolic(v) for v in arguments.values())
+
     def lambda_value(self, frame: Frame, node: ast.Lambda) -> Value:
         for fid in self.project.nested.get(frame.owner_id, {}).values():
             fn = self.project.functions.get(fid)
@@ -765,6 +828,8 @@ class Analysis:
         star: bool,
     ) -> Value:
         receiver = Value.atom(atom)
+        if atom.role in _BUILDABLE:
+            frame.model_called(atom)
         if atom.external:
             method = self.models.method(atom.cls, "__call__")
             if method is not None:
@@ -773,26 +838,49 @@ class Analysis:
         fid = self.project.method(atom.cls, "__call__")
         if fid is not None:
             return self.call_function(frame, fid, args, kwargs, node, receiver, star)
-        if atom.role in (KerasRole.LAYER, KerasRole.MODEL):
-            build = self.project.method(atom.cls, "build")
-            if build is not None:
-                shape = (
-                    rules.attribute_value("shape-of:self", args[0], frame.loc(node))
-                    if args
-                    else Value.unknown(UnknownReason.STAR_ARGS)
-                )
-                self.call_function(frame, build, [shape], {}, node, receiver, False)
-            call = self.project.method(atom.cls, "call")
-            if call is not None:
-                return self.call_function(frame, call, args, kwargs, node, receiver, star)
-            for cls in self.project.mro(atom.cls):
-                if cls not in self.project.classes:
-                    method = self.models.method(cls, "__call__")
-                    if method is not None:
-                        return self.call_stub(
-                            frame, method.qualname, args, kwargs, node, receiver, star
-                        )
+        if atom.role in _BUILDABLE:
+            symbolic = any(has_symbolic(a) for a in args) or any(
+                has_symbolic(v) for v in kwargs.values()
+            )
+            if symbolic:  # Keras runs ``call`` on backend placeholders, returns Keras tensors
+                args = [strip_symbolic(a) for a in args]
+                kwargs = {k: strip_symbolic(v) for k, v in kwargs.items()}
+            result = self._call_keras_instance(frame, atom, receiver, args, kwargs, node, star)
+            if result is not None:
+                return mark_symbolic(result) if symbolic else result
         return self._unknown_call(frame, node)
+
+    def _call_keras_instance(
+        self,
+        frame: Frame,
+        atom: InstanceAtom,
+        receiver: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.AST,
+        star: bool,
+    ) -> Value | None:
+        """Calling a project Keras layer/model: ``build`` (when defined), then ``call`` (or the
+        library's ``__call__``); ``None`` when neither is known."""
+        build = self.project.method(atom.cls, "build")
+        if build is not None:
+            shape = (
+                rules.attribute_value("shape-of:self", args[0], frame.loc(node))
+                if args
+                else Value.unknown(UnknownReason.STAR_ARGS)
+            )
+            self.call_function(frame, build, [shape], {}, node, receiver, False)
+        call = self.project.method(atom.cls, "call")
+        if call is not None:
+            return self.call_function(frame, call, args, kwargs, node, receiver, star)
+        for cls in self.project.mro(atom.cls):
+            if cls not in self.project.classes:
+                method = self.models.method(cls, "__call__")
+                if method is not None:
+                    return self.call_stub(
+                        frame, method.qualname, args, kwargs, node, receiver, star
+                    )
+        return None
 
     def _unknown_call(self, frame: Frame, node: ast.AST) -> Value:
         detail = _call_name(node)
@@ -891,7 +979,118 @@ class Analysis:
         if receiver is not None and model.mutates:
             self._grow_container(frame, model, args, receiver, node)
         self._keras_loop(frame, model, receiver, node)
+        self._hazards(frame, model, bound, node, call)
+        if model.symbolic or (
+            model.propagates_symbolic and any(has_symbolic(v) for v in bound.arguments.values())
+        ):
+            result = mark_symbolic(result)
         return result
+
+    def _hazards(
+        self, frame: Frame, model: FunctionModel, bound: Bound, node: ast.AST, call: ast.Call | None
+    ) -> None:
+        """What a library call tells about tracing hazards: NumPy given a tensor, a non-string
+        ``name=``, gradient updates, SavedModel signatures, array parameters meeting dtypes."""
+        qualname = model.qualname
+        arguments = bound.arguments
+        if qualname.startswith(NUMPY_PREFIXES):
+            found = _numpy_given_tensor(frame, model, bound, call)
+            if found is not None:
+                detail, own_parameter = found
+                site = HazardSite(frame.loc(node), f"{_call_name(node)} given {detail}")
+                # An array parameter is a tensor only when this function is the traced one: a
+                # caller passing its own arrays is unaffected, so this one is not propagated.
+                sites = frame.numpy_on_array_params if own_parameter else frame.numpy_on_tensor
+                frame.add_hazard(sites, site)
+            return
+        if not qualname.startswith("tensorflow."):
+            if qualname in GRADIENT_UPDATES:
+                self._gradient_update(frame, node)
+            return
+        name_value = arguments.get("name")
+        if name_value is not None and _invalid_name(name_value):
+            known, constant = name_value.constant()
+            shown = repr(constant) if known else name_value.pretty()
+            detail = f"{_call_name(node)} given name={shown}"
+            frame.add_hazard(frame.invalid_names, HazardSite(frame.loc(node), detail))
+        if qualname in GRADIENT_UPDATES:
+            self._gradient_update(frame, node)
+        elif qualname == SAVED_MODEL_SAVE:
+            signatures = arguments.get("signatures")
+            if signatures is not None:
+                self.exported(signatures, node, frame, "tf.saved_model.save signatures")
+            exported = arguments.get("obj")
+            if exported is not None:
+                self._export_object(frame, exported, node)
+        if (
+            frame.params
+            and model.is_op
+            and model.dtype_rule is not None
+            and any(holds_array(v) for v in arguments.values())
+        ):
+            if qualname in _CONVERSIONS:
+                self._conversion_dtype_use(frame, model, bound, call, node)
+            else:
+                self._op_dtype_uses(frame, model, bound, call, node)
+
+    def _gradient_update(self, frame: Frame, node: ast.AST) -> None:
+        site = HazardSite(frame.loc(node), _call_name(node))
+        frame.add_hazard(frame.gradient_updates, site)
+
+    def _export_object(self, frame: Frame, exported: Value, node: ast.AST) -> None:
+        """``tf.saved_model.save(obj, ...)`` exports the ``tf.function`` methods of ``obj`` and
+        the ``tf.function`` objects in its attributes."""
+        detail = "exported by tf.saved_model.save"
+        for atom in exported.of_type(InstanceAtom):
+            if atom.external:
+                continue
+            classes = set(self.project.mro(atom.cls))
+            for cls in classes:
+                info = self.project.classes.get(cls)
+                for fid in info.methods.values() if info is not None else ():
+                    self.graph_only_use(fid, frame.loc(node), detail)
+            for (cls, _), value in list(self.heap.attributes.items()):
+                if cls in classes:
+                    self.exported(value, node, frame, detail)
+
+    def _op_dtype_uses(
+        self, frame: Frame, model: FunctionModel, bound: Bound, call: ast.Call | None, node: ast.AST
+    ) -> None:
+        """A TF op whose inputs must share one dtype (``promote:x,y``) given an array parameter
+        directly (``tf.add(x, w)``) and a tensor of known dtype."""
+        params = _promoted_params(model.dtype_rule or "")
+        if len(params) < 2:
+            return
+        for index, param in enumerate(params):
+            value = bound.arguments.get(param)
+            if value is None:
+                continue
+            parameter = frame.array_parameter(_argument_node(call, model, param), value)
+            if parameter is None:
+                continue
+            # Eagerly the first input fixes the dtype the later ones are converted to: an
+            # array that comes first keeps its own dtype then, and fails eagerly as well.
+            earlier = [
+                t.dtype.known
+                for other in params[:index]
+                for t in (bound.arguments.get(other) or Value.BOTTOM).tensors()
+            ]
+            frame.dtype_use(parameter, value, earlier, node)
+
+    def _conversion_dtype_use(
+        self, frame: Frame, model: FunctionModel, bound: Bound, call: ast.Call | None, node: ast.AST
+    ) -> None:
+        """``tf.convert_to_tensor(x, tf.float32)`` of an array parameter: eagerly the array is
+        converted to that dtype; traced, ``x`` is already a tensor of its own dtype, and asking
+        for another one raises."""
+        value = bound.arguments.get("value")
+        dtype_argument = bound.arguments.get("dtype")
+        if value is None or dtype_argument is None:
+            return
+        parameter = frame.array_parameter(_argument_node(call, model, "value"), value)
+        dtype = promotion.from_spec(dtype_argument)
+        if parameter is not None and dtype is not None and dtype.known is not None:
+            frame.dtype_use(parameter, value, [dtype.known], node)
 
     def _grow_container(
         self, frame: Frame, model: FunctionModel, args: list[Value], receiver: Value, node: ast.AST
@@ -1317,6 +1516,81 @@ def _argument_node(call: ast.Call | None, model: FunctionModel, name: str) -> as
         if index < len(call.args):
             return call.args[index]
     return None
+
+
+def _numpy_given_tensor(
+    frame: Frame, model: FunctionModel, bound: Bound, call: ast.Call | None
+) -> tuple[str, bool] | None:
+    """What makes a NumPy/math call fail under tracing, if anything: an argument that is (or
+    holds) a tensor, or a NumPy-array parameter read directly (``np.mean(x)``, ``x.mean()``),
+    which ``tf.function`` turns into a tensor at the call (then the flag is ``True``)."""
+    for name, value in bound.arguments.items():
+        if any(True for _ in nested_tensors(value)):
+            return f"a tensor ({name})", False
+    if not frame.params:
+        return None
+    for name, value in bound.arguments.items():
+        parameter = frame.array_parameter(_argument_node(call, model, name), value)
+        if parameter is not None:
+            return f"parameter {parameter}, a NumPy array (a tensor once traced)", True
+    if bound.receiver is not None and model.qualname.startswith("numpy.ndarray."):
+        parameter = frame.array_parameter(_argument_node(call, model, "self"), bound.receiver)
+        if parameter is not None:
+            return f"parameter {parameter}, a NumPy array (a tensor once traced)", True
+    return None
+
+
+#: What TensorFlow accepts as the name of an op (or name scope) at the root of a graph.
+_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
+
+
+def _invalid_name(value: Value) -> bool:
+    """May a ``name=`` argument be something tracing rejects: not a string (a number, a tensor,
+    a list, ...), or a string that is not a valid op name (``"_hidden"``, ``"a b"``)? A false
+    value (``0``, ``""``, ``False``) means no name, to TensorFlow too; bytes are accepted."""
+    known = value.known_atoms()
+    if not known or value.has_unknown:
+        return False
+    for atom in known:
+        if isinstance(atom, ConstAtom):
+            if atom.pytype in ("none", "bytes"):
+                continue
+            if atom.values is None:
+                if atom.pytype == "str":
+                    continue  # some string: assume a valid one
+                return True
+            if all(not v or (isinstance(v, str) and _VALID_OP_NAME.match(v)) for v in atom.values):
+                continue
+        return True
+    return False
+
+
+_PROMOTED: dict[str, tuple[str, ...]] = {}
+
+
+def _promoted_params(rule: str) -> tuple[str, ...]:
+    """The parameters of the ``promote:P,Q`` alternative of a dtype rule (cached per rule)."""
+    cached = _PROMOTED.get(rule)
+    if cached is None:
+        cached = ()
+        for alternative in rule.split("|"):
+            head, _, rest = alternative.partition(":")
+            if head == "promote":
+                cached = tuple(p for p in rest.split(",") if p.isidentifier())
+                break
+        _PROMOTED[rule] = cached
+    return cached
+
+
+def _project_callables(value: Value, functions: Mapping[str, object]) -> list[str]:
+    """Project functions in ``value`` (containers included: a dict of SavedModel signatures)."""
+    found: list[str] = []
+    for atom in value.atoms:
+        if isinstance(atom, CallableAtom) and atom.ref in functions:
+            found.append(atom.ref)
+        elif isinstance(atom, ContainerAtom):
+            found.extend(_project_callables(atom.element, functions))
+    return found
 
 
 def effects_through(effects: Iterable[Effect], site: Location) -> list[Effect]:

@@ -9,7 +9,7 @@ contexts of a function joined, parameter values joined over every call site, and
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -19,9 +19,11 @@ from hybridize.lattice.location import Location
 from hybridize.lattice.tri import Tri
 from hybridize.lattice.values import (
     ConstAtom,
+    KerasRole,
     NDArrayAtom,
     UnknownAtom,
     Value,
+    has_symbolic,
     join_all,
 )
 from hybridize.project.collect import dotted_name
@@ -29,7 +31,7 @@ from hybridize.project.model import FunctionInfo, SymbolKind
 from hybridize.stubs.aliases import canonical
 from hybridize.transfer.analysis import TF_FUNCTION, Analysis, CallEdge
 from hybridize.transfer.callgraph import called_repeatedly, recursive_functions, traced_functions
-from hybridize.transfer.summary import Summary
+from hybridize.transfer.summary import DtypeUse, HazardSite, Summary
 
 MAX_EVIDENCE = 8
 
@@ -46,6 +48,12 @@ FACT_NAMES = (
     "hybrid",
     "generator",
     "asynchronous",
+    "numpy_on_tensor",
+    "invalid_name_argument",
+    "graph_only_usage",
+    "keras_symbolic_input",
+    "conflicting_dtypes",
+    "stale_variable_read",
 )
 
 
@@ -140,6 +148,9 @@ class FunctionFacts:
     unknowns: tuple[UnknownAtom, ...]
     tensor_iterations: tuple[Location, ...]
     iterations_accumulate: tuple[Location, ...]
+    #: ``conflicting-dtypes``: NumPy-array parameter -> the dtypes it must take at once (its own
+    #: first when known, then those of the tensors it meets), for parameters that conflict.
+    dtype_conflicts: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     def fact(self, name: str) -> Tri:
         return self.facts[name]
@@ -246,6 +257,13 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
         own_effects = effects[fid]
         kinds = own_effects.kinds()
         caller_ids = sorted({c for c, _ in callers.get(fid, [])})
+        conflicts = _dtype_conflicts(summary.dtype_uses if summary else ())
+        symbolic = (
+            _symbolic_inputs(analysis, fn)
+            if any(p.source == "call-sites" and has_symbolic(p.value) for p in parameters)
+            else []
+        )
+        graph_only = _graph_only_uses(analysis, fn, decorators[fid]) if hybrid[fid] else []
         facts = {
             "has_tensor_parameter": _any_parameter(parameters, "tensor"),
             "has_python_parameter": _any_parameter(parameters, "python"),
@@ -263,6 +281,16 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             "hybrid": Tri.of(hybrid[fid]),
             "generator": Tri.of(fn.is_generator),
             "asynchronous": Tri.of(fn.is_async),
+            "numpy_on_tensor": Tri.of(
+                bool(summary and (summary.numpy_on_tensor or summary.numpy_on_array_params))
+            ),
+            "invalid_name_argument": Tri.of(bool(summary and summary.invalid_names)),
+            "graph_only_usage": Tri.of(bool(graph_only)),
+            "keras_symbolic_input": Tri.of(bool(symbolic)),
+            "conflicting_dtypes": Tri.of(bool(conflicts)),
+            "stale_variable_read": Tri.of(
+                bool(summary and summary.stale_reads and summary.gradient_updates)
+            ),
         }
         call_sites = tuple(
             Evidence(
@@ -274,6 +302,7 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             facts, parameters, own_effects, summary, sites.get(fid, []), decorators[fid],
             recursive.get(fid, []), repeated,
         )  # fmt: skip
+        evidence.update(_hazard_evidence(facts, summary, conflicts, symbolic, graph_only))
         result.append(
             FunctionFacts(
                 id=fid,
@@ -303,9 +332,104 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
                 unknowns=summary.unknowns if summary else (),
                 tensor_iterations=summary.tensor_iterations if summary else (),
                 iterations_accumulate=summary.iterations_accumulate if summary else (),
+                dtype_conflicts={p: dtypes for p, (dtypes, _) in conflicts.items()},
             )
         )
     return result
+
+
+def _hazard_evidence(
+    facts: Mapping[str, Tri],
+    summary: Summary | None,
+    conflicts: Mapping[str, tuple[tuple[str, ...], list[DtypeUse]]],
+    symbolic: list[Evidence],
+    graph_only: list[Evidence],
+) -> dict[str, tuple[Evidence, ...]]:
+    """The locations the hazard facts rest on (only for facts that hold)."""
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+    if summary is not None:
+        for name, sites in (
+            ("numpy_on_tensor", summary.numpy_on_array_params + summary.numpy_on_tensor),
+            ("invalid_name_argument", summary.invalid_names),
+        ):
+            if sites:
+                evidence[name] = tuple(_site_evidence(site) for site in sites)[:MAX_EVIDENCE]
+        if facts["stale_variable_read"] is Tri.YES:
+            evidence["stale_variable_read"] = tuple(
+                [_site_evidence(site) for site in summary.stale_reads]
+                + [_site_evidence(site, "fed to ") for site in summary.gradient_updates]
+            )[:MAX_EVIDENCE]
+    if conflicts:
+        items: list[Evidence] = []
+        for parameter, (_, uses) in sorted(conflicts.items()):
+            for use in uses:
+                own = f"a NumPy {use.own} array" if use.own else "a NumPy array"
+                items.append(Evidence(use.location, f"{parameter} ({own}) meets {use.dtype}"))
+        evidence["conflicting_dtypes"] = tuple(items[:MAX_EVIDENCE])
+    if symbolic:
+        evidence["keras_symbolic_input"] = tuple(symbolic[:MAX_EVIDENCE])
+    if graph_only:
+        evidence["graph_only_usage"] = tuple(graph_only[:MAX_EVIDENCE])
+    return evidence
+
+
+def _site_evidence(site: HazardSite, prefix: str = "") -> Evidence:
+    if site.via is None:
+        return Evidence(site.location, prefix + site.detail)
+    return Evidence(site.via, f"{prefix}{site.detail} (in a callee, at {site.location})")
+
+
+def _dtype_conflicts(
+    uses: tuple[DtypeUse, ...],
+) -> dict[str, tuple[tuple[str, ...], list[DtypeUse]]]:
+    """NumPy-array parameters that meet tensors of a dtype other than their own, or of two
+    different dtypes: parameter -> (the dtypes involved, own first; the uses)."""
+    by_parameter: dict[str, list[DtypeUse]] = {}
+    for use in uses:
+        by_parameter.setdefault(use.parameter, []).append(use)
+    result: dict[str, tuple[tuple[str, ...], list[DtypeUse]]] = {}
+    for parameter, found in by_parameter.items():
+        met = sorted({u.dtype for u in found})
+        own = sorted({u.own for u in found if u.own is not None})
+        if len(met) >= 2 or any(u.own is not None and u.own != u.dtype for u in found):
+            dtypes = tuple(own + [d for d in met if d not in own])
+            result[parameter] = (dtypes, sorted(found, key=lambda u: _location_key(u.location)))
+    return result
+
+
+def _symbolic_inputs(analysis: Analysis, fn: FunctionInfo) -> list[Evidence]:
+    """Call sites that pass a Keras symbolic tensor (``keras.Input`` or a layer applied to one)."""
+    found: list[Evidence] = []
+    for name, observed in analysis.observations.get(fn.id, {}).items():
+        for observation in observed.values():
+            if has_symbolic(observation.value):
+                found.append(
+                    Evidence(
+                        observation.location,
+                        f"{name}: a Keras symbolic tensor ({observation.detail})",
+                    )
+                )
+    return sorted(found, key=lambda e: _location_key(e.location))
+
+
+def _graph_only_uses(
+    analysis: Analysis, fn: FunctionInfo, decorator: Decorator | None
+) -> list[Evidence]:
+    """Where the ``tf.function`` object of hybrid function ``fn`` itself is relied on."""
+    found = [
+        Evidence(location, detail)
+        for location, detail in analysis.heap.graph_only.get(fn.id, {}).items()
+    ]
+    if decorator is not None:
+        if "experimental_implements" in decorator.args:
+            found.append(Evidence(decorator.location, "experimental_implements= (a composite op)"))
+        if decorator.args.get("jit_compile") == "True":
+            found.append(Evidence(decorator.location, "jit_compile=True (XLA semantics)"))
+    if fn.class_id is not None and analysis.role(fn.class_id) is KerasRole.MODULE:
+        found.append(
+            Evidence(fn.location, "a tf.function method of a tf.Module: exported with the module")
+        )
+    return sorted(found, key=lambda e: _location_key(e.location))
 
 
 def _fact_evidence(
@@ -401,6 +525,24 @@ def _join_summaries(summaries: list[Summary]) -> Summary | None:
         iterations_accumulate=tuple(
             sorted({loc for s in summaries for loc in s.iterations_accumulate})
         ),
+        numpy_on_tensor=_join_sites(s.numpy_on_tensor for s in summaries),
+        numpy_on_array_params=_join_sites(s.numpy_on_array_params for s in summaries),
+        invalid_names=_join_sites(s.invalid_names for s in summaries),
+        stale_reads=_join_sites(s.stale_reads for s in summaries),
+        gradient_updates=_join_sites(s.gradient_updates for s in summaries),
+        models_called=frozenset().union(*(s.models_called for s in summaries)),
+        dtype_uses=tuple(dict.fromkeys(u for s in summaries for u in s.dtype_uses)),
+    )
+
+
+def _join_sites(groups: Iterable[tuple[HazardSite, ...]]) -> tuple[HazardSite, ...]:
+    """The hazard sites of several contexts, one per (location, via), in source order."""
+    unique: dict[tuple[Location, Location | None], HazardSite] = {}
+    for group in groups:
+        for site in group:
+            unique.setdefault((site.location, site.via), site)
+    return tuple(
+        sorted(unique.values(), key=lambda s: _location_key(s.via or s.location))[:MAX_EVIDENCE]
     )
 
 

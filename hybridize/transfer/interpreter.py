@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hybridize.lattice.effects import EXTERNAL_TARGET, Effect, EffectKind, Effects
 from hybridize.lattice.location import Location
-from hybridize.lattice.tensor import TensorKind
+from hybridize.lattice.tensor import TensorKind, TensorType
 from hybridize.lattice.tri import Tri
 from hybridize.lattice.values import (
     Atom,
@@ -31,6 +31,7 @@ from hybridize.lattice.values import (
     DatasetAtom,
     InstanceAtom,
     IteratorAtom,
+    KerasRole,
     ModuleAtom,
     NDArrayAtom,
     TensorAtom,
@@ -38,11 +39,12 @@ from hybridize.lattice.values import (
     UnknownReason,
     Value,
     join_all,
+    mark_symbolic,
 )
 from hybridize.project.model import FunctionInfo, ModuleInfo
 from hybridize.stubs import rules
 from hybridize.transfer.environment import Env, env_leq, join_envs, widen_envs
-from hybridize.transfer.summary import Summary
+from hybridize.transfer.summary import DtypeUse, HazardSite, Summary
 
 if TYPE_CHECKING:
     from hybridize.transfer.analysis import Analysis
@@ -51,6 +53,7 @@ MAX_LOOP_ITERATIONS = 6
 MAX_EFFECTS_PER_KIND = 4
 MAX_OP_SITES = 4  # locations kept as evidence of tensor computation
 MAX_UNKNOWNS = 40  # provenance records kept per frame (the proof shows a few)
+MAX_HAZARD_SITES = 4  # locations kept per hazard kind (evidence needs a few)
 WIDEN_AFTER = 2
 DEFAULT_TRIP_COUNT = 10
 MAX_TRIP_COUNT = 100
@@ -121,6 +124,14 @@ class Frame:
         self.iterations_accumulate: list[Location] = []
         self._loops: list[_LoopExits] = []
         self._accumulating: list[bool] = []
+        # hazards (see ``Summary``); lists are bounded by ``MAX_HAZARD_SITES``
+        self.numpy_on_tensor: list[HazardSite] = []
+        self.numpy_on_array_params: list[HazardSite] = []  # not propagated: see ``Summary``
+        self.invalid_names: list[HazardSite] = []
+        self.stale_reads: list[HazardSite] = []
+        self.gradient_updates: list[HazardSite] = []
+        self.models_called: set[str] = set()
+        self.dtype_uses: list[DtypeUse] = []
 
     # -- results ------------------------------------------------------------------------------
     def summary(self) -> Summary:
@@ -137,6 +148,13 @@ class Frame:
             tensor_iterations=tuple(sorted(set(self.tensor_iterations))),
             iterations_accumulate=tuple(sorted(set(self.iterations_accumulate))),
             op_sites=tuple(self.op_sites),
+            numpy_on_tensor=tuple(self.numpy_on_tensor),
+            numpy_on_array_params=tuple(self.numpy_on_array_params),
+            invalid_names=tuple(self.invalid_names),
+            stale_reads=tuple(self.stale_reads),
+            gradient_updates=tuple(self.gradient_updates),
+            models_called=frozenset(self.models_called),
+            dtype_uses=tuple(self.dtype_uses),
         )
 
     # -- helpers ------------------------------------------------------------------------------
@@ -181,6 +199,28 @@ class Frame:
         self._effect_counts[effect.kind] = count + 1
         self.effects[key] = effect
 
+    def add_hazard(self, sites: list[HazardSite], site: HazardSite) -> None:
+        """Keep the first ``MAX_HAZARD_SITES`` distinct locations of one hazard kind."""
+        if len(sites) >= MAX_HAZARD_SITES:
+            return
+        for known in sites:
+            if known.location == site.location and known.via == site.via:
+                return
+        sites.append(site)
+
+    def model_called(self, atom: InstanceAtom) -> None:
+        """A Keras model or layer was called (or built): its variables exist from now on."""
+        self.models_called.update(model_keys(atom))
+
+    def variables_read(self, atom: InstanceAtom, node: ast.AST) -> None:
+        """``model.trainable_variables`` read: stale when the model was not called yet here."""
+        keys = model_keys(atom)
+        if keys & self.models_called or self.analysis.built_at_construction(atom):
+            return
+        owner = describe(node.value) if isinstance(node, ast.Attribute) else "the model"
+        detail = f"{describe(node)} read before {owner} is called (or built)"
+        self.add_hazard(self.stale_reads, HazardSite(self.loc(node), detail, None, keys))
+
     def add_op(self, node: ast.AST, cost: int = 1) -> None:
         self.tensor_op = True
         self.ops += cost
@@ -216,6 +256,21 @@ class Frame:
             self.unknown_call = True
         if len(self.unknowns) < MAX_UNKNOWNS:
             self.unknowns.extend(summary.unknowns[:5])
+        if summary.numpy_on_tensor or summary.invalid_names or summary.stale_reads:
+            site = self.loc(node)
+            for hazard in summary.numpy_on_tensor:
+                self.add_hazard(self.numpy_on_tensor, hazard.through(site))
+            for hazard in summary.invalid_names:
+                self.add_hazard(self.invalid_names, hazard.through(site))
+            for hazard in summary.stale_reads:
+                if not hazard.models & self.models_called:  # not called here before this call
+                    self.add_hazard(self.stale_reads, hazard.through(site))
+        if summary.gradient_updates:
+            site = self.loc(node)
+            for hazard in summary.gradient_updates:
+                self.add_hazard(self.gradient_updates, hazard.through(site))
+        if summary.models_called:
+            self.models_called |= summary.models_called
 
     # -- statements ---------------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
@@ -290,9 +345,12 @@ class Frame:
             self.run([stmt])
             if self.env is None:
                 break
+        module_class = self.analysis.role(class_id) is KerasRole.MODULE
         for name, value in (self.env or {}).items():
             if name not in methods:
                 self.analysis.heap.write_attribute(class_id, name, value)
+                if module_class:
+                    self.analysis.exported(value, node, self, f"class attribute {name}")
         self.env = saved
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -661,6 +719,8 @@ class Frame:
         for atom in receiver.atoms:
             if isinstance(atom, InstanceAtom) and not atom.external:
                 self.analysis.heap.write_attribute(atom.cls, target.attr, value)
+                if atom.role is KerasRole.MODULE:
+                    self.analysis.exported(value, node, self, f"attribute {target.attr}")
             elif isinstance(atom, ClassAtom) and not atom.external:
                 self.analysis.heap.write_attribute(atom.ref, target.attr, value)
             elif isinstance(atom, ModuleAtom) and self.analysis.project.modules.get(atom.name):
@@ -767,9 +827,11 @@ class Frame:
         value = self.eval(node.value)
         index = self.eval(node.slice)
         result = rules.subscript(value, index)
-        if value.tensors() or value.of_type(NDArrayAtom):
-            if value.tensors():
-                self.add_op(node)
+        tensors = value.tensors()
+        if tensors:
+            self.add_op(node)
+            if _any_symbolic(tensors):
+                return mark_symbolic(result)
         return result
 
     def visit_Slice(self, node: ast.Slice) -> Value:
@@ -853,12 +915,60 @@ class Frame:
         return self.binary(_BINOPS.get(type(node.op), "+"), left, right, node)
 
     def binary(self, op: str, left: Value, right: Value, node: ast.AST) -> Value:
-        if left.tensors() or right.tensors():
+        left_tensors = left.tensors()
+        right_tensors = right.tensors()
+        if left_tensors or right_tensors:
             self.add_op(node)
+            if self.params and (
+                (right_tensors and holds_array(left)) or (left_tensors and holds_array(right))
+            ):
+                self._dtype_use(left, right_tensors, right, left_tensors, node)
         instance = self._operator_overload(op, left, right, node)
         if instance is not None:
             return instance
-        return rules.binary_op(op, left, right)
+        result = rules.binary_op(op, left, right)
+        if _any_symbolic(left_tensors) or _any_symbolic(right_tensors):
+            return mark_symbolic(result)  # Keras overloads operators on symbolic tensors
+        return result
+
+    def _dtype_use(
+        self,
+        left: Value,
+        right_tensors: list[TensorType],
+        right: Value,
+        left_tensors: list[TensorType],
+        node: ast.AST,
+    ) -> None:
+        """An array parameter read directly (``x``) meets a tensor of known dtype."""
+        operands = _operand_nodes(node)
+        if operands is None:
+            return
+        for operand, value, others in ((operands[0], left, right_tensors),
+                                       (operands[1], right, left_tensors)):  # fmt: skip
+            parameter = self.array_parameter(operand, value)
+            if parameter is not None and others:
+                self.dtype_use(parameter, value, [t.dtype.known for t in others], node)
+
+    def array_parameter(self, node: ast.AST | None, value: Value) -> str | None:
+        """The parameter ``node`` reads directly (``x``), when it holds a NumPy array: TF turns
+        such an argument into a tensor of the array's dtype at the ``tf.function`` boundary."""
+        if isinstance(node, ast.Name) and node.id in self.params and holds_array(value):
+            return node.id
+        return None
+
+    def dtype_use(
+        self, parameter: str, value: Value, dtypes: list[str | None], node: ast.AST
+    ) -> None:
+        """Array parameter ``parameter`` (now ``value``) is converted to each of ``dtypes``."""
+        arrays = value.of_type(NDArrayAtom)
+        if not arrays or len(self.dtype_uses) >= 4 * MAX_HAZARD_SITES:
+            return
+        own = arrays[0].dtype.known
+        for dtype in dtypes:
+            if dtype is not None:
+                use = DtypeUse(parameter, dtype, own, self.loc(node))
+                if use not in self.dtype_uses:
+                    self.dtype_uses.append(use)
 
     def _operator_overload(self, op: str, left: Value, right: Value, node: ast.AST) -> Value | None:
         method = _DUNDER.get(op)
@@ -875,9 +985,11 @@ class Frame:
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> Value:
         operand = self.eval(node.operand)
-        if operand.tensors():
+        tensors = operand.tensors()
+        if tensors:
             self.add_op(node)
-        return rules.unary_op(_UNARYOPS.get(type(node.op), "-"), operand)
+        result = rules.unary_op(_UNARYOPS.get(type(node.op), "-"), operand)
+        return mark_symbolic(result) if _any_symbolic(tensors) else result
 
     def visit_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
@@ -1029,6 +1141,30 @@ _DUNDER = {
     "+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__", "@": "__matmul__",
     "//": "__floordiv__", "%": "__mod__", "**": "__pow__",
 }  # fmt: skip
+
+
+def model_keys(atom: InstanceAtom) -> frozenset[str]:
+    """``class@origin`` keys naming the Keras model/layer objects ``atom`` may be."""
+    return frozenset(f"{atom.cls}@{origin}" for origin in atom.origins)
+
+
+def holds_array(value: Value) -> bool:
+    return any(isinstance(a, NDArrayAtom) for a in value.atoms)
+
+
+def _any_symbolic(tensors: list[TensorType]) -> bool:
+    return any(t.symbolic for t in tensors) if tensors else False
+
+
+def _operand_nodes(node: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """The operand expressions of a binary operation (``a + b``, ``a += b``, ``a < b``)."""
+    if isinstance(node, ast.BinOp):
+        return node.left, node.right
+    if isinstance(node, ast.AugAssign):
+        return node.target, node.value
+    if isinstance(node, ast.Compare) and len(node.comparators) == 1:
+        return node.left, node.comparators[0]
+    return None
 
 
 def _unknown_key(atom: UnknownAtom) -> tuple[str, str, str]:

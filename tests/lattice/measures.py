@@ -82,7 +82,7 @@ def key_paths(value: Value, prefix: KeyPath = ()) -> Iterator[tuple[KeyPath, Ato
 #: counting nested values, which have their own key paths), for the pools of ``strategies``.
 _ORIGIN_GROWTH = len(S.ORIGINS) - 1
 _UNKNOWN_RANKS = (len(S.LOCATIONS) + 1) * len(S.DETAILS)
-_TENSOR_HEIGHT = 2 + S.MAX_RANK + 2  # dtype ⊥ -> d -> ⊤, shape ⊥ -> dims forgotten -> unknown
+_TENSOR_HEIGHT = 2 + S.MAX_RANK + 2 + 1  # dtype ⊥ -> d -> ⊤, shape ⊥ -> ... -> unknown, symbolic
 
 
 def local_height(atom: Atom) -> int:

@@ -40,6 +40,7 @@ from hybridize.lattice.values import (
     UnknownReason,
     Value,
     join_all,
+    mark_symbolic,
 )
 
 # -- pools --------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def tensor_kinds() -> st.SearchStrategy[TensorKind]:
 def tensor_types(kind: TensorKind | None = None) -> st.SearchStrategy[TensorType]:
     """Tensor types of ``kind`` (any kind when ``None``)."""
     kinds = tensor_kinds() if kind is None else st.just(kind)
-    return st.builds(TensorType, kinds, dtypes(), shapes())
+    return st.builds(TensorType, kinds, dtypes(), shapes(), st.booleans())
 
 
 def tensor_type_bottom(kind: TensorKind) -> TensorType:
@@ -131,7 +132,7 @@ def tensor_type_bottom(kind: TensorKind) -> TensorType:
 
 
 def tensor_type_top(kind: TensorKind) -> TensorType:
-    return TensorType(kind, DType.TOP, Shape.UNKNOWN)
+    return TensorType(kind, DType.TOP, Shape.UNKNOWN, symbolic=True)
 
 
 # -- effects ------------------------------------------------------------------------------------
@@ -193,8 +194,9 @@ def tensor_values() -> st.SearchStrategy[Value]:
         st.none(), dtype_names(), dtypes()
     )
     tensors = st.builds(Value.tensor, dtype_args, st.none() | shapes(), tensor_kinds())
+    symbolic = tensors.map(mark_symbolic)  # Keras symbolic tensors
     arrays = st.builds(Value.ndarray, dtype_args, st.none() | shapes())
-    return st.one_of(tensors, arrays)
+    return st.one_of(tensors, symbolic, arrays)
 
 
 def unknown_values() -> st.SearchStrategy[Value]:

@@ -64,8 +64,8 @@ def _tensor_domain(kind: TensorKind) -> Domain:
         bottom=S.tensor_type_bottom(kind),
         top=S.tensor_type_top(kind),
         has_meet=False,
-        widen_bound=_constant(2 + S.MAX_RANK + 2),
-        widen_bound_doc="dtype height (2) + shape height",
+        widen_bound=_constant(2 + S.MAX_RANK + 2 + 1),
+        widen_bound_doc="dtype height (2) + shape height + symbolic flag (1)",
         max_examples=75,  # four rows: 300 examples per law in all
     )
 

@@ -20,6 +20,9 @@ from hybridize.lattice.values import (
     ModuleAtom,
     UnknownReason,
     Value,
+    has_symbolic,
+    mark_symbolic,
+    strip_symbolic,
 )
 
 Y, N, M = Tri.YES, Tri.NO, Tri.MAYBE
@@ -219,6 +222,20 @@ def test_tensor_kinds_stay_apart() -> None:
     dense_t, variable_t = dense.tensors()[0], variable.tensors()[0]
     assert not dense_t.leq(variable_t) and not variable_t.leq(dense_t)
     assert TensorType.dense("tf.int32", s(1)).pretty() == "tensor[int32, (1,)]"
+
+
+def test_symbolic_flag_joins_by_or_and_reaches_into_containers() -> None:
+    """Keras symbolic tensors: a flag on the tensor type, ``False`` below ``True``."""
+    plain = Value.tensor("float32", s(None, 3))
+    symbolic = mark_symbolic(plain)
+    assert has_symbolic(symbolic) and not has_symbolic(plain)
+    assert plain.leq(symbolic) and not symbolic.leq(plain)
+    assert plain.join(symbolic) == symbolic
+    assert symbolic.pretty() == "tensor[float32, (?, 3), symbolic]"
+    nested = Value.container("list", [plain, Value.const(1)])
+    marked = mark_symbolic(nested)
+    assert has_symbolic(marked) and strip_symbolic(marked) == nested
+    assert mark_symbolic(Value.const(1)) == Value.const(1)  # nothing to mark: unchanged
 
 
 # -- locations and effects ---------------------------------------------------------------------

@@ -1,21 +1,26 @@
-"""``invalid-name-argument``: a TensorFlow call is given a non-string ``name``.
+"""``invalid-name-argument``: a TensorFlow call is given a ``name`` tracing rejects.
 
-What: a TensorFlow function is passed something other than a string (or ``None``) as its
-``name`` argument: by keyword (``tf.identity(x, name=3)``) or positionally, for ops whose
-parameter in that position is ``name`` (``tf.identity(x, 3)``, ``tf.reduce_sum(x, 0, False, i)``).
+What: a TensorFlow function is passed something other than a string as its ``name`` argument
+(a number, a bool, a tuple, a tensor), by keyword (``tf.identity(x, name=3)``) or positionally,
+for ops whose parameter in that position is ``name`` (``tf.identity(x, 3)``,
+``tf.reduce_sum(x, 0, False, i)``); or a known string that is not a valid op name
+(``name="_hidden"``, ``name="a b"``, ``name="a:b"``).
 
-Why: eager execution ignores ``name``. Tracing uses it to build a name scope for the op, and a
-non-string raises (``TypeError`` while tracing, seen on TF 2.21).
+Why: eager execution ignores ``name``. Tracing uses it for the op's name scope and raises: a
+non-string gives ``TypeError: expected string or bytes-like object``, an invalid string
+``ValueError: ... is not a valid root scope name`` (both seen on TF 2.21). ``None``, bytes and
+false values (``0``, ``""``: no name) are accepted.
 
 Example::
 
     def tag(x, step):
         return tf.identity(x, name=step)      # an int name: fine eagerly, raises when traced
 
-How to fix: pass a string (``name=f"step_{step}"``), or drop the argument.
+How to fix: pass a valid string (``name=f"step_{step}"``), or drop the argument.
 
 Assumptions: only arguments whose value the analysis knows are judged: a ``name`` computed by
-unknown code is not reported.
+unknown code, or a string whose value is not known, is taken to be valid. The root-scope rule is
+applied (a leading ``_`` would be accepted inside an enclosing ``tf.name_scope``).
 """
 
 from __future__ import annotations
@@ -35,10 +40,10 @@ def check(facts: FunctionFacts, context: RuleContext) -> Finding | None:
     )
     return Finding(
         "invalid-name-argument",
-        f"passes a non-string name to TensorFlow, which raises when traced: {', '.join(calls)}",
+        f"passes a name TensorFlow rejects when tracing: {', '.join(calls)}",
         (
             fact_premise(
-                facts, "invalid_name_argument", f"non-string name arguments: {', '.join(calls)}"
+                facts, "invalid_name_argument", f"invalid name arguments: {', '.join(calls)}"
             ),
         ),
     )
@@ -48,7 +53,7 @@ RULE = Rule(
     id="invalid-name-argument",
     category=Category.SAFETY,
     applies=Applies.EAGER,
-    summary="a TensorFlow call is given a non-string name",
+    summary="a TensorFlow call is given a name tracing rejects",
     check=check,
     doc=__doc__ or "",
     valid=(

@@ -2,11 +2,14 @@
 
 What: the function or a callee passes a tensor (a ``tf.Tensor``/``tf.Variable``, or a list or
 dict holding one) to a NumPy, SciPy or Python ``math`` function: ``np.mean(t)``,
-``np.stack([t, u])``, ``math.sqrt(t)``.
+``np.stack([t, u])``, ``math.sqrt(t)``; or applies NumPy to a parameter that receives a NumPy
+array (``np.expand_dims(image, 0)``, ``x.max()``), which ``tf.function`` turns into a tensor at
+the call.
 
 Why: NumPy computes on concrete values in Python. Eagerly a tensor converts to an array (through
 ``__array__``); while tracing it is symbolic, and the conversion raises
-(``NotImplementedError: Cannot convert a symbolic tf.Tensor to a numpy array``, seen on TF 2.21).
+(``NotImplementedError: Cannot convert a symbolic tf.Tensor to a numpy array``; ``math``
+functions raise ``TypeError``; ndarray methods do not exist on a tensor: seen on TF 2.21).
 
 Example::
 
@@ -15,11 +18,12 @@ Example::
         return y - np.mean(y)        # np.mean of a symbolic tensor raises under tracing
 
 How to fix: use the TensorFlow equivalent (``tf.reduce_mean``, ``tf.stack``, ``tf.math.sqrt``,
-``tf.experimental.numpy``), or keep the NumPy part outside the traced function.
+``tf.expand_dims``, ``tf.experimental.numpy``), or keep the NumPy part outside the traced
+function.
 
-Assumptions: NumPy arrays passed in are not tensors (TF converts them at the ``tf.function``
-boundary, so NumPy given one of those would fail too, but that is not reported here); a call
-whose arguments the analysis does not know is not reported.
+Assumptions: an array parameter is followed only where it is read directly (``np.f(x)``,
+``x.method()``) in the function's own body; a call whose arguments the analysis does not know is
+not reported.
 """
 
 from __future__ import annotations

@@ -5,19 +5,22 @@ or layer before its first call of that model in the function, and feeds variable
 ``tape.gradient`` or an optimizer (``apply_gradients``, ``apply``, ``minimize``).
 
 Why: a subclassed Keras model creates its variables on its first call. Eagerly the list is read
-again on every call, so from the second call on it holds the variables. Traced, the first trace
-reads it while the model is still unbuilt: the list is empty, and Keras raises on the empty
-``zip`` of gradients and variables; when ``tf.function`` traces again after the model got built,
-the optimizer creates its slot variables on that later trace, which ``tf.function`` refuses
-(seen on TF 2.21 with Keras 3).
+again on every call: code that copes with the empty list of the very first call (``if
+variables:``) trains from the second call on. Traced, the first trace reads the list while the
+model is still unbuilt; ``tf.function`` traces again once the model has created its variables,
+and the optimizer then creates its slot variables on that second trace, which raises
+(``ValueError: tf.function only supports singleton tf.Variables created on the first call``,
+seen on TF 2.21 with Keras 3). Without the guard, Keras raises on the empty ``zip`` of gradients
+and variables, eagerly and traced.
 
 Example::
 
     def train_step(x, y):
-        variables = model.trainable_variables       # empty at the first trace
+        variables = model.trainable_variables       # empty before the model is built
         with tf.GradientTape() as tape:
             loss = loss_fn(y, model(x))
-        optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+        if variables:
+            optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
 
 How to fix: read the variables after calling the model (``tape.gradient(loss,
 model.trainable_variables)`` below the forward pass), or build the model before the first call
@@ -93,19 +96,20 @@ RULE = Rule(
         "def target(x, y):\n    variables = model.trainable_variables\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_mean(tf.square(model(x) - y))\n"
-        "    grads = tape.gradient(loss, variables)\n"
-        "    optimizer.apply_gradients(zip(grads, variables))\n    return loss\n\n"
+        "    if variables:  # empty before the first call builds the model\n"
+        "        grads = tape.gradient(loss, variables)\n"
+        "        optimizer.apply_gradients(zip(grads, variables))\n    return loss\n\n"
         "for _ in range(10):\n    target(tf.ones([8, 3]), tf.ones([8, 1]))\n",
         "import tensorflow as tf\nfrom tensorflow import keras\n\nclass Net(keras.Model):\n"
         "    def __init__(self):\n        super().__init__()\n"
         "        self.dense = keras.layers.Dense(1)\n\n    def call(self, x):\n"
-        "        return self.dense(x)\n\ndef update(model, optimizer, tape, loss, variables):\n"
-        "    grads = tape.gradient(loss, variables)\n"
-        "    optimizer.apply_gradients(zip(grads, variables))\n\n"
+        "        return self.dense(x)\n\ndef update(optimizer, tape, loss, variables):\n"
+        "    if variables:\n        grads = tape.gradient(loss, variables)\n"
+        "        optimizer.apply_gradients(zip(grads, variables))\n\n"
         "def target(model, optimizer, x, y):\n    variables = model.trainable_weights\n"
         "    with tf.GradientTape() as tape:\n"
         "        loss = tf.reduce_mean(tf.square(model(x) - y))\n"
-        "    update(model, optimizer, tape, loss, variables)\n    return loss\n\n"
+        "    update(optimizer, tape, loss, variables)\n    return loss\n\n"
         "net = Net()\nadam = keras.optimizers.Adam()\nfor _ in range(10):\n"
         "    target(net, adam, tf.ones([8, 3]), tf.ones([8, 1]))\n",
     ),
