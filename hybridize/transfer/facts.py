@@ -147,6 +147,7 @@ class FunctionFacts:
     recursion_cycle: tuple[str, ...]
     unknowns: tuple[UnknownAtom, ...]
     tensor_iterations: tuple[Location, ...]
+    exception_loops: tuple[Location, ...]
     iterations_accumulate: tuple[Location, ...]
     #: ``conflicting-dtypes``: NumPy-array parameter -> the dtypes it must take at once (its own
     #: first when known, then those of the tensors it meets), for parameters that conflict.
@@ -197,6 +198,7 @@ class FunctionFacts:
                 for u in self.unknowns
             ],
             "tensor_iterations": [str(loc) for loc in self.tensor_iterations],
+            "exception_loops": [str(loc) for loc in self.exception_loops],
         }
 
 
@@ -331,6 +333,7 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
                 recursion_cycle=tuple(recursive.get(fid, ())),
                 unknowns=summary.unknowns if summary else (),
                 tensor_iterations=summary.tensor_iterations if summary else (),
+                exception_loops=summary.exception_loops if summary else (),
                 iterations_accumulate=summary.iterations_accumulate if summary else (),
                 dtype_conflicts={p: dtypes for p, (dtypes, _) in conflicts.items()},
             )
@@ -519,6 +522,7 @@ def _join_summaries(summaries: list[Summary]) -> Summary | None:
             sorted(set(unknowns), key=lambda u: (u.reason.value, str(u.origin), u.detail))
         )[:20],
         tensor_iterations=tuple(sorted({loc for s in summaries for loc in s.tensor_iterations})),
+        exception_loops=tuple(sorted({loc for s in summaries for loc in s.exception_loops})),
         op_sites=tuple(
             sorted({loc for s in summaries for loc in s.op_sites}, key=_location_key)[:4]
         ),

@@ -120,6 +120,7 @@ class Frame:
         self.loop_depth = 0
         self.unknowns: list[UnknownAtom] = []
         self.tensor_iterations: list[Location] = []
+        self.exception_loops: list[Location] = []  # loops ended by StopIteration/OutOfRange
         self.op_sites: list[Location] = []  # evidence of tensor computation (first few)
         self.iterations_accumulate: list[Location] = []
         self._loops: list[_LoopExits] = []
@@ -147,6 +148,7 @@ class Frame:
             unknowns=tuple(sorted(set(self.unknowns), key=_unknown_key))[:20],
             tensor_iterations=tuple(sorted(set(self.tensor_iterations))),
             iterations_accumulate=tuple(sorted(set(self.iterations_accumulate))),
+            exception_loops=tuple(sorted(set(self.exception_loops))),
             op_sites=tuple(self.op_sites),
             numpy_on_tensor=tuple(self.numpy_on_tensor),
             numpy_on_array_params=tuple(self.numpy_on_array_params),
@@ -523,7 +525,9 @@ class Frame:
         for handler in node.handlers:
             self.env = join_envs([entry, body_env])
             if handler.type is not None:
-                self.eval(handler.type)
+                caught = self.eval(handler.type)
+                if self.loop_depth > 0 and _ends_iteration(caught):
+                    self.exception_loops.append(self.loc(handler))
             if handler.name:
                 self.bind_name(
                     handler.name,
@@ -1253,6 +1257,25 @@ def _escaping(value: Value, allocations: set[str]) -> frozenset[str]:
             elif isinstance(atom, (IteratorAtom, DatasetAtom)):
                 pending.append(atom.element)
     return frozenset(found)
+
+
+_ITERATION_END = ("StopIteration", "OutOfRangeError")
+
+
+def _ends_iteration(caught: Value) -> bool:
+    """Does an ``except`` clause catch the exceptions that end Python or ``tf.data`` iteration
+    (``StopIteration``, ``tf.errors.OutOfRangeError``), alone or in a tuple?"""
+    pending = [caught]
+    while pending:
+        value = pending.pop()
+        for atom in value.atoms:
+            if isinstance(atom, ContainerAtom):
+                pending.append(atom.element)
+                continue
+            name = atom.ref if isinstance(atom, ClassAtom) else getattr(atom, "name", "")
+            if isinstance(name, str) and name.rsplit(".", 1)[-1] in _ITERATION_END:
+                return True
+    return False
 
 
 def _binds_locally(node: ast.AST, name: str) -> bool:

@@ -53,6 +53,7 @@ class Summary:
     yields: Value = Value.BOTTOM
     unknowns: tuple[UnknownAtom, ...] = ()  # provenance of imprecision met on the way
     tensor_iterations: tuple[Location, ...] = ()  # Python ``for`` over a tensor-like value
+    exception_loops: tuple[Location, ...] = ()  # loops ended by catching StopIteration etc.
     iterations_accumulate: tuple[Location, ...] = ()  # ... whose body appends to Python lists
     op_sites: tuple[Location, ...] = ()  # where TF ops happen (or calls that reach them)
     # Hazards, here or in callees (``HazardSite.via`` = the call site through which they come):

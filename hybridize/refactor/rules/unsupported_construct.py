@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from hybridize.lattice.tri import Tri
 from hybridize.refactor.model import Category, Finding
-from hybridize.refactor.premises import at_function
+from hybridize.refactor.premises import at_function, located
 from hybridize.refactor.registry import Applies, Rule, RuleContext
 from hybridize.transfer.facts import FunctionFacts
 
@@ -32,6 +32,16 @@ def check(facts: FunctionFacts, context: RuleContext) -> Finding | None:
         what = "a generator (yield)"
     elif facts.fact("asynchronous") is Tri.YES:
         what = "a coroutine (async def)"
+    elif facts.exception_loops:
+        loops = facts.exception_loops
+        return Finding(
+            "unsupported-construct",
+            "a loop ends by catching StopIteration / OutOfRangeError, which tracing never raises",
+            tuple(
+                located("a loop is ended by an exception handler", loop, "except clause")
+                for loop in loops
+            ),
+        )
     else:
         return None
     return Finding(
@@ -54,5 +64,14 @@ RULE = Rule(
     invalid=(
         "import tensorflow as tf\n\ndef target(x):\n    for row in x:\n        yield row * 2\n\n"
         "list(target(tf.ones([2, 2])))\n",
+        "import tensorflow as tf\n\ndef target(dataset):\n    iterator = iter(dataset)\n"
+        "    total = tf.zeros([])\n    while True:\n        try:\n"
+        "            total += next(iterator)\n        except tf.errors.OutOfRangeError:\n"
+        "            break\n    return total\n\n"
+        "target(tf.data.Dataset.range(3).map(lambda x: tf.cast(x, tf.float32)))\n",
+        "import tensorflow as tf\n\ndef target(xs):\n    it = iter(xs)\n    total = 0.0\n"
+        "    while True:\n        try:\n            total += next(it)\n"
+        "        except StopIteration:\n            return total\n\n"
+        "target([tf.ones([2]), tf.ones([2])])\n",
     ),
 )
