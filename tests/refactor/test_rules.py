@@ -44,7 +44,7 @@ def test_rule_examples(rule_id: str, kind: str, index: int, source: str, tmp_pat
 def test_every_rule_has_examples_and_documented_sections() -> None:
     for rule_id, rule in RULES.items():
         assert rule.valid and rule.invalid, f"{rule_id} needs VALID and INVALID examples"
-        for section in ("Why:", "Example::", "How to fix:", "Assumptions:"):
+        for section in ("What:", "Why:", "Example::", "How to fix:", "Assumptions:"):
             assert section in rule.doc, f"{rule_id}: docstring lacks {section!r}"
         assert rule.doc.startswith(f"``{rule_id}``"), f"{rule_id}: docstring must name its id"
 
