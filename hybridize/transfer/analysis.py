@@ -468,7 +468,7 @@ class Analysis:
         if fn is not None and name in _parameter_names(fn):
             params = self.observations.get(function_id, {}).get(name)
             if params:
-                return join_all(o.value for o in params.values())
+                return join_all({o.value for o in params.values()})
             return Value.unknown(UnknownReason.NO_CALLER, fn.location, name)
         return None
 

@@ -623,7 +623,8 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
     for arg in args:
         observations = list(observed.get(arg.arg, {}).values())
         if observations:
-            value = join_all(o.value for o in observations)
+            # many call sites pass the same abstract value: join each distinct one once
+            value = join_all(set(o.value for o in observations))
             evidence = tuple(
                 Evidence(o.location, o.detail)
                 for o in sorted(observations, key=lambda o: _location_key(o.location))[
