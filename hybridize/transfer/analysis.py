@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import attrs
 
-from hybridize.lattice.effects import Effect, EffectKind
+from hybridize.lattice.effects import EffectKind
 from hybridize.lattice.location import Location
 from hybridize.lattice.tensor import TensorKind
 from hybridize.lattice.values import (
@@ -1332,38 +1332,32 @@ class Analysis:
         observed = self.observations.setdefault(fn.id, {})
         caller = frame.function.qualname if frame.function is not None else "<module>"
         extra: list[Value] = []
+
+        def unbound(name: str, unknown_detail: str, missing: str) -> tuple[Value, str]:
+            """A parameter not bound positionally: by keyword, else its default, else unknown."""
+            if name in kwargs:
+                return kwargs.pop(name), f"keyword from {caller}"
+            if name in defaults:
+                return defaults[name], "default value"
+            return Value.unknown(UnknownReason.STAR_ARGS, location, unknown_detail), missing
+
         for index, arg in enumerate(positional):
             name = arg.arg
             if index < len(remaining):
                 value = remaining[index]
                 detail = f"argument {index + 1} from {caller}"
-            elif name in kwargs:
-                value = kwargs.pop(name)
-                detail = f"keyword from {caller}"
-            elif star:
+            elif star and name not in kwargs:
                 value = Value.unknown(UnknownReason.STAR_ARGS, location, "unpacked arguments")
                 detail = f"unpacked arguments from {caller}"
-            elif name in defaults:
-                value = defaults[name]
-                detail = "default value"
             else:
-                value = Value.unknown(UnknownReason.STAR_ARGS, location, f"missing argument {name}")
-                detail = "missing argument"
+                value, detail = unbound(name, f"missing argument {name}", "missing argument")
             env[name] = value
             _observe(observed, name, value, location, detail)
         if len(remaining) > len(positional):
             extra = remaining[len(positional) :]
         for arg in spec.kwonlyargs:
             name = arg.arg
-            if name in kwargs:
-                value = kwargs.pop(name)
-                detail = f"keyword from {caller}"
-            elif name in defaults:
-                value = defaults[name]
-                detail = "default value"
-            else:
-                value = Value.unknown(UnknownReason.STAR_ARGS, location, f"keyword {name}")
-                detail = "unpacked keywords"
+            value, detail = unbound(name, f"keyword {name}", "unpacked keywords")
             env[name] = value
             _observe(observed, name, value, location, detail)
         if spec.vararg is not None:
@@ -1439,11 +1433,7 @@ def _observe(
 
 def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:
     # Defaults are evaluated at definition time, in the module; their effects belong there.
-    saved_function = frame.function
-    try:
-        return frame.eval(node)
-    finally:
-        frame.function = saved_function
+    return frame.eval(node)
 
 
 def _assigned_attributes(node: ast.FunctionDef | ast.AsyncFunctionDef, receiver: str) -> set[str]:
@@ -1591,7 +1581,3 @@ def _project_callables(value: Value, functions: Mapping[str, object]) -> list[st
         elif isinstance(atom, ContainerAtom):
             found.extend(_project_callables(atom.element, functions))
     return found
-
-
-def effects_through(effects: Iterable[Effect], site: Location) -> list[Effect]:
-    return [e.through(site) for e in effects]

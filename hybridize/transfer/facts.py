@@ -22,6 +22,7 @@ from hybridize.lattice.values import (
     KerasRole,
     NDArrayAtom,
     UnknownAtom,
+    UnknownReason,
     Value,
     has_symbolic,
     join_all,
@@ -643,23 +644,15 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
                 )
             )
             continue
-        if arg is spec.vararg or arg is spec.kwarg:
-            value = Value.unknown_star() if False else Value.BOTTOM  # pragma: no cover
         result.append(
             ParameterFacts(
                 arg.arg,
-                Value.unknown(_no_caller_reason(), fn.location, arg.arg),
+                Value.unknown(UnknownReason.NO_CALLER, fn.location, arg.arg),
                 "none",
                 (),
             )
         )
     return result
-
-
-def _no_caller_reason() -> Any:
-    from hybridize.lattice.values import UnknownReason
-
-    return UnknownReason.NO_CALLER
 
 
 def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:

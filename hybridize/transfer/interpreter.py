@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from hybridize.lattice.effects import EXTERNAL_TARGET, Effect, EffectKind, Effects
 from hybridize.lattice.location import Location
-from hybridize.lattice.tensor import TensorKind, TensorType
+from hybridize.lattice.tensor import TensorType
 from hybridize.lattice.tri import Tri
 from hybridize.lattice.values import (
     Atom,
@@ -1310,6 +1310,3 @@ def _pattern_names(pattern: ast.AST) -> Iterator[str]:
         rest = getattr(node, "rest", None)
         if isinstance(rest, str):
             yield rest
-
-
-__all__ = ["DatasetAtom", "Frame", "TensorKind"]
