@@ -45,6 +45,12 @@ class Config:
     ignore: tuple[str, ...] = ()  # never these reason ids
     input_signatures: str = "when-retracing"  # always | never | when-retracing
     timings: bool = False  # include wall-clock timings in the JSON (off: output is deterministic)
+    #: Functions a framework calls repeatedly from outside the analysed code (qualname globs, or
+    #: ``path::qualname`` globs): they count as called repeatedly.
+    entry_points: tuple[str, ...] = ()
+    #: Callees outside the analysed code (dotted-name globs, e.g. ``mylib.log.*``) declared free
+    #: of Python side effects: calls to them are not unmodelled-call assumptions.
+    assume_pure: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +60,8 @@ class Config:
             "select": sorted(self.select),
             "ignore": sorted(self.ignore),
             "input_signatures": self.input_signatures,
+            "entry_points": list(self.entry_points),
+            "assume_pure": list(self.assume_pure),
         }
 
     def settings(self) -> Settings:
