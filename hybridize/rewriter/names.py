@@ -1,0 +1,313 @@
+"""Which names of a module mean TensorFlow, resolved with LibCST's scope analysis.
+
+Decorators are recognised by what their names are bound to, never by how they are spelled:
+``tfx.function`` is ``tf.function`` after ``import tensorflow as tfx``, while ``tf.function`` is
+not when ``tf`` is a parameter of the enclosing function. LibCST does not follow star imports,
+so under ``from tensorflow import *`` a bare name that nothing in the module binds is taken to
+come from TensorFlow.
+
+The same resolution answers the opposite question, how to spell a TensorFlow name at a given
+position: through a binding of the module (or of an enclosing function) that reaches the
+position unshadowed, preferring the conventional ``tf``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+
+import attrs
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    GlobalScope,
+    ImportAssignment,
+    MetadataWrapper,
+    PositionProvider,
+    Scope,
+    ScopeProvider,
+)
+
+ImportStatement = cst.Import | cst.ImportFrom
+
+#: Modules whose ``function`` is ``tf.function``; an alias of any of them spells TensorFlow.
+TENSORFLOW_MODULES = frozenset({"tensorflow", "tensorflow.compat.v2", "tensorflow.compat.v1"})
+TF_FUNCTION = frozenset(f"{module}.function" for module in TENSORFLOW_MODULES)
+
+#: Decorators whose result must itself be traced, so ``tf.function`` has to wrap them.
+_TRACED_SUFFIXES = ("custom_gradient", "recompute_grad", "autograph.experimental.do_not_convert")
+TRACED_DECORATORS = frozenset(
+    f"{module}.{suffix}" for module in TENSORFLOW_MODULES for suffix in _TRACED_SUFFIXES
+)
+_TRACED_BARE_NAMES = frozenset(suffix for suffix in _TRACED_SUFFIXES if "." not in suffix)
+
+#: The name ``from tensorflow import *`` binds for ``tf.function``.
+WILDCARD_FUNCTION = "function"
+
+
+@attrs.frozen(eq=False)
+class ImportBinding:
+    """A name bound by an import: ``tf`` → ``tensorflow``, ``F`` → ``tensorflow.function``."""
+
+    name: str
+    target: str
+    statement: ImportStatement
+    alias: cst.ImportAlias
+    scope: Scope
+
+    @property
+    def is_module_alias(self) -> bool:
+        return self.target in TENSORFLOW_MODULES
+
+    @property
+    def is_function_alias(self) -> bool:
+        return self.target in TF_FUNCTION
+
+    def assignments(self) -> list[ImportAssignment]:
+        """The scope's records of this binding (``import a.b`` records ``a`` and ``a.b``)."""
+        bound_node = _bound_node(self.alias)
+        return [
+            assignment
+            for assignment in self.scope.assignments
+            if isinstance(assignment, ImportAssignment)
+            and assignment.node is self.statement
+            and assignment.as_name is bound_node
+        ]
+
+    def describe(self) -> str:
+        """The import as a statement, for messages: ``import tensorflow as tf``."""
+        imported = get_full_name_for_node(self.alias.name) or self.name
+        alias = f"{imported} as {self.name}" if self.alias.asname is not None else imported
+        if isinstance(self.statement, cst.Import):
+            return f"import {alias}"
+        module = self.target[: -len(imported) - 1]
+        return f"from {module} import {alias}"
+
+
+def _bound_node(alias: cst.ImportAlias) -> cst.CSTNode:
+    return alias.asname.name if alias.asname is not None else alias.name
+
+
+def _binding_of(statement: ImportStatement, alias: cst.ImportAlias) -> tuple[str, str] | None:
+    """``(bound name, what it is bound to)`` of one alias; ``None`` for relative imports."""
+    imported = get_full_name_for_node(alias.name)
+    if imported is None:
+        return None
+    if isinstance(statement, cst.Import):
+        if alias.asname is not None:
+            return alias.evaluated_alias or imported, imported
+        root = imported.split(".")[0]
+        return root, root
+    if statement.relative or statement.module is None:
+        return None
+    module = get_full_name_for_node(statement.module)
+    if module is None:
+        return None
+    return alias.evaluated_alias or imported, f"{module}.{imported}"
+
+
+class _ImportCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.statements: list[ImportStatement] = []
+        self.wildcards: list[cst.ImportFrom] = []
+        self.calls: list[cst.Call] = []
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.statements.append(node)
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if isinstance(node.names, cst.ImportStar):
+            module = get_full_name_for_node(node.module) if node.module is not None else None
+            if not node.relative and module in TENSORFLOW_MODULES:
+                self.wildcards.append(node)
+        else:
+            self.statements.append(node)
+        return False
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(node)
+
+
+class ModuleNames:
+    """The TensorFlow bindings of one parsed module and the questions asked about them."""
+
+    def __init__(self, wrapper: MetadataWrapper) -> None:
+        self.module = wrapper.module
+        self._scopes = wrapper.resolve(ScopeProvider)
+        self._positions = wrapper.resolve(PositionProvider)
+        collector = _ImportCollector()
+        self.module.visit(collector)
+        self.wildcards: tuple[cst.ImportFrom, ...] = tuple(collector.wildcards)
+        self._calls = collector.calls
+        global_scope = self._scopes.get(self.module)
+        assert isinstance(global_scope, GlobalScope)
+        self.global_scope: GlobalScope = global_scope
+        self.bindings: tuple[ImportBinding, ...] = tuple(self._collect_bindings(collector))
+        self._targets: dict[int, str] = {
+            id(_bound_node(binding.alias)): binding.target for binding in self.bindings
+        }
+        self._all_scopes = {scope for scope in self._scopes.values() if scope is not None}
+
+    def _collect_bindings(self, collector: _ImportCollector) -> Iterator[ImportBinding]:
+        for statement in collector.statements:
+            assert not isinstance(statement.names, cst.ImportStar)
+            for alias in statement.names:
+                binding = _binding_of(statement, alias)
+                scope = self._scopes.get(alias)
+                if binding is not None and scope is not None:
+                    yield ImportBinding(binding[0], binding[1], statement, alias, scope)
+
+    # -- recognising decorators -------------------------------------------------------------
+
+    def scope_of(self, node: cst.CSTNode) -> Scope:
+        scope = self._scopes.get(node)
+        assert scope is not None, "every statement has a scope"
+        return scope
+
+    def qualified_names(self, expression: cst.BaseExpression) -> set[str]:
+        """What ``expression`` names, as LibCST's QualifiedNameProvider computes it."""
+        scope = self._scopes.get(expression)
+        if scope is None:
+            return set()
+        return {name.name for name in scope.get_qualified_names_for(expression)}
+
+    def is_tf_function(self, decorator: cst.Decorator) -> bool:
+        return self._is_one_of(decorator.decorator, TF_FUNCTION, {WILDCARD_FUNCTION})
+
+    def is_traced(self, decorator: cst.Decorator) -> bool:
+        """Is this a decorator that must sit below ``tf.function`` (``tf.custom_gradient`` ...)?"""
+        return self._is_one_of(decorator.decorator, TRACED_DECORATORS, _TRACED_BARE_NAMES)
+
+    def _is_one_of(
+        self, expression: cst.BaseExpression, names: Collection[str], bare: Collection[str]
+    ) -> bool:
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        if self.qualified_names(expression) & set(names):
+            return True
+        return (
+            isinstance(expression, cst.Name)
+            and expression.value in bare
+            and self.from_wildcard(expression.value, self.scope_of(expression))
+        )
+
+    def from_wildcard(self, name: str, scope: Scope) -> bool:
+        """Does ``name`` at ``scope`` come from ``from tensorflow import *`` (nothing binds it)?"""
+        return bool(self.wildcards) and name not in scope
+
+    def wrapping_calls(self, name: str) -> list[int]:
+        """Lines of ``tf.function(name)`` calls: the function is traced, but not by a decorator."""
+        lines = []
+        for call in self._calls:
+            if not call.args or call.args[0].keyword is not None or call.args[0].star:
+                continue
+            argument = call.args[0].value
+            argument_name = (
+                argument.value
+                if isinstance(argument, cst.Name)
+                else argument.attr.value
+                if isinstance(argument, cst.Attribute)
+                else None
+            )
+            if argument_name != name:
+                continue
+            function = call.func
+            if self.qualified_names(function) & TF_FUNCTION or (
+                isinstance(function, cst.Name)
+                and function.value == WILDCARD_FUNCTION
+                and self.from_wildcard(function.value, self.scope_of(function))
+            ):
+                lines.append(self._positions[call].start.line)
+        return lines
+
+    # -- spelling TensorFlow at a position --------------------------------------------------
+
+    def reaches(self, name: str, scope: Scope, targets: Collection[str]) -> bool:
+        """Does ``name`` at ``scope`` mean one of ``targets`` (an import of it, unshadowed)?
+
+        Every binding the name can have there must come from one scope, one of them must be an
+        import of a target, and no import may bind it to anything else; a fallback such as
+        ``tf = None`` beside the import in the same scope is tolerated.
+        """
+        assignments = scope[name]
+        found = False
+        for assignment in assignments:
+            if isinstance(assignment, ImportAssignment):
+                target = self._targets.get(id(assignment.as_name))
+                if target not in targets:
+                    return False
+                found = True
+        return found
+
+    def _candidates(self, *, module_alias: bool) -> list[ImportBinding]:
+        chosen = [
+            binding
+            for binding in self.bindings
+            if (binding.is_module_alias if module_alias else binding.is_function_alias)
+        ]
+        # module-level bindings first, then the conventional ``tf``, then source order
+        return sorted(
+            chosen,
+            key=lambda binding: (binding.scope is not self.global_scope, binding.name != "tf"),
+        )
+
+    def module_alias(self, scope: Scope) -> str | None:
+        """A name that means the ``tensorflow`` module at ``scope``, if the module has one."""
+        for binding in self._candidates(module_alias=True):
+            if self.reaches(binding.name, scope, TENSORFLOW_MODULES):
+                return binding.name
+        return None
+
+    def function_spelling(self, scope: Scope) -> str | None:
+        """How to spell ``tf.function`` at ``scope`` with the module's own imports, if it can."""
+        alias = self.module_alias(scope)
+        if alias is not None:
+            return f"{alias}.function"
+        for binding in self._candidates(module_alias=False):
+            if self.reaches(binding.name, scope, TF_FUNCTION):
+                return binding.name
+        if self.from_wildcard(WILDCARD_FUNCTION, scope):
+            return WILDCARD_FUNCTION
+        return None
+
+    def is_free(self, name: str, scope: Scope) -> bool:
+        """Could a new module-level ``name`` be added and reach ``scope``?
+
+        Not if the module binds it, if something between the module and ``scope`` shadows it, or
+        if the module reads it without binding it (it then comes from a star import or from
+        outside, and a new binding would change what those reads mean).
+        """
+        if name in self.global_scope.assignments or name in scope:
+            return False
+        return not any(
+            not access.referents
+            for any_scope in self._all_scopes
+            for access in any_scope.accesses[name]
+        )
+
+    # -- uses of imports --------------------------------------------------------------------
+
+    def names_in_dunder_all(self) -> set[str]:
+        """Strings inside statements that mention ``__all__``: exported names count as uses."""
+        exported: set[str] = set()
+        for statement in self.module.body:
+            finder = _DunderAllFinder()
+            statement.visit(finder)
+            if finder.mentions_all:
+                exported |= finder.strings
+        return exported
+
+
+class _DunderAllFinder(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.mentions_all = False
+        self.strings: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "__all__":
+            self.mentions_all = True
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        value = node.evaluated_value
+        if isinstance(value, str):
+            self.strings.add(value)
