@@ -51,8 +51,12 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def flat_code(node: cst.CSTNode, limit: int = 100) -> str:
-    """One line of code for messages: whitespace runs collapsed, long text shortened."""
-    text = " ".join(code_of(node).split())
+    """One line of code for messages, as ``ast.unparse`` spells it, long text shortened."""
+    code = code_of(node)
+    try:
+        text = ast.unparse(ast.parse(f"({code})", mode="eval"))
+    except SyntaxError:
+        text = " ".join(code.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
