@@ -7,9 +7,10 @@ a run of decorators that must themselves be traced (``tf.custom_gradient``,
 ``tf.recompute_grad``, ``tf.autograph.experimental.do_not_convert``) sitting innermost: what
 they return is what has to become a graph, so ``@tf.function`` goes directly above that run.
 
-Removal keeps every full-line comment that sat between decorators (it moves down onto the
-next remaining decorator, or above the ``def``) but drops blank lines there, and drops a
-comment at the end of the removed decorator's own line, which described that decorator.
+Removal deletes the decorator's own lines and nothing else: comment and blank lines that sat
+between decorators stay (they move down onto the next remaining decorator, or above the
+``def``). A comment at the end of a removed decorator's line goes with it, since it described
+that decorator.
 
 Argument edits touch only the value being replaced or the place where a keyword is appended:
 an appended keyword follows the separator style of the existing arguments (on its own line
@@ -103,7 +104,7 @@ def without_decorators(
     carried: list[cst.EmptyLine] = []
     for decorator, removed in zip(decorators, remove, strict=True):
         if removed:
-            carried.extend(line for line in decorator.leading_lines if line.comment is not None)
+            carried.extend(decorator.leading_lines)
         elif carried:
             kept.append(decorator.with_changes(leading_lines=[*carried, *decorator.leading_lines]))
             carried = []
@@ -163,9 +164,7 @@ def _equal_style(args: Sequence[cst.Arg]) -> cst.AssignEqual:
     return _TIGHT_EQUAL
 
 
-def _keyword_argument(
-    keyword: str, value: cst.BaseExpression, equal: cst.AssignEqual
-) -> cst.Arg:
+def _keyword_argument(keyword: str, value: cst.BaseExpression, equal: cst.AssignEqual) -> cst.Arg:
     return cst.Arg(value=value, keyword=cst.Name(keyword), equal=equal)
 
 

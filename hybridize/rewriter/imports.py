@@ -7,9 +7,9 @@ after the module docstring and ``from __future__`` imports, or first.
 
 An import is dropped only when every use LibCST sees is inside a removed decorator, nothing
 new uses its name, and ``__all__`` does not export it. A multi-name statement loses just the
-name; a statement left without names disappears with its line, its leading comments moving to
-the next statement and blank lines around it merged so none are added. Star imports are never
-dropped, and neither is the last statement of a block (the block would be empty).
+name; a statement left without names disappears with its line, and only that line: comments
+and blank lines around it stay where they are. Star imports are never dropped, and neither is
+the last statement of a block (the block would be empty).
 """
 
 from __future__ import annotations
@@ -58,46 +58,30 @@ def injection_index(body: Sequence[cst.BaseStatement], before: int) -> int:
     return index
 
 
-def _is_blank(line: cst.EmptyLine) -> bool:
-    return line.comment is None
-
-
-def merge_lines(
-    removed: Sequence[cst.EmptyLine], following: Sequence[cst.EmptyLine]
-) -> list[cst.EmptyLine]:
-    """The leading lines of a removed statement joined to the next one's, blank runs merged."""
-    kept = list(removed)
-    if following and _is_blank(following[0]):
-        while kept and _is_blank(kept[-1]):
-            kept.pop()
-    return [*kept, *following]
-
-
 def without_statements(
     body: Sequence[_Statement], doomed: set[int]
 ) -> tuple[list[_Statement], list[cst.EmptyLine]]:
     """``body`` without the statements whose ``id`` is in ``doomed``.
 
-    Returns the remaining statements and the comment lines of removed statements that had no
-    following statement to move to (they belong in the footer of the block).
+    Only the statements' own lines go: the blank and comment lines above a removed statement
+    move to the next statement. Returns the remaining statements and the lines left over after
+    the last one (they belong in the footer of the block).
     """
     kept: list[_Statement] = []
     carried: list[cst.EmptyLine] = []
     for statement in body:
         leading = list(getattr(statement, "leading_lines", ()))
         if id(statement) in doomed:
-            carried = merge_lines(carried, leading)
+            carried.extend(leading)
             continue
         if carried:
-            statement = statement.with_changes(leading_lines=merge_lines(carried, leading))
+            statement = statement.with_changes(leading_lines=[*carried, *leading])
             carried = []
         kept.append(statement)
-    return kept, [line for line in carried if not _is_blank(line)]
+    return kept, carried
 
 
-def without_aliases(
-    names: Sequence[cst.ImportAlias], doomed: set[int]
-) -> list[cst.ImportAlias]:
+def without_aliases(names: Sequence[cst.ImportAlias], doomed: set[int]) -> list[cst.ImportAlias]:
     """The import's names without the doomed ones, commas fixed (the last keeps the old last's)."""
     kept = [alias for alias in names if id(alias) not in doomed]
     if kept and kept[-1] is not names[-1]:

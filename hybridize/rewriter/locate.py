@@ -2,11 +2,14 @@
 
 Qualified names follow the analyser's convention: the names of the enclosing classes and
 functions joined by ``.``, without ``<locals>``, whatever compound statements (``if``, ``try``,
-``with``) lie in between. Lambdas are recorded too, under the name they are assigned to, only
-so that a change aimed at one can be refused with a reason instead of "not found".
-"""
+``with``) lie in between. Names are compared NFKC-normalised, as Python itself reads
+identifiers (``ast`` reports ``def ﬁt`` as ``fit``). Lambdas are recorded too, under the name
+they are assigned to, only so that a change aimed at one can be refused with a reason instead
+of "not found"."""
 
 from __future__ import annotations
+
+import unicodedata
 
 import attrs
 import libcst as cst
@@ -28,17 +31,19 @@ class Sites:
     lambdas: frozenset[tuple[str, int]]
 
     def find(self, qualname: str, line: int) -> FunctionSite | None:
+        qualname = normalized(qualname)
         for site in self.functions:
             if site.qualname == qualname and site.line == line:
                 return site
         return None
 
     def lines_of(self, qualname: str) -> list[int]:
+        qualname = normalized(qualname)
         return [site.line for site in self.functions if site.qualname == qualname]
 
     def has_lambda(self, qualname: str, line: int) -> bool:
         """Is there a lambda on ``line`` that the change could mean (same name, or anonymous)?"""
-        name = qualname.rsplit(".", 1)[-1]
+        name = normalized(qualname).rsplit(".", 1)[-1]
         return any(
             lambda_line == line and lambda_name.rsplit(".", 1)[-1] in (name, "<lambda>")
             for lambda_name, lambda_line in self.lambdas
@@ -58,7 +63,7 @@ class _Locator(cst.CSTVisitor):
         self._top_level_index = 0
 
     def _qualify(self, name: str) -> str:
-        return ".".join([*self._names, name])
+        return ".".join([*self._names, normalized(name)])
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
@@ -73,7 +78,7 @@ class _Locator(cst.CSTVisitor):
         return super().on_visit(node)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._names.append(node.name.value)
+        self._names.append(normalized(node.name.value))
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._names.pop()
@@ -82,7 +87,7 @@ class _Locator(cst.CSTVisitor):
         name = node.name.value
         site = FunctionSite(self._qualify(name), self._line(node.name), node, self._top_level_index)
         self.functions.append(site)
-        self._names.append(name)
+        self._names.append(normalized(name))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self._names.pop()
@@ -110,3 +115,7 @@ def locate(wrapper: MetadataWrapper) -> Sites:
     wrapper.visit(locator)
     return Sites(tuple(locator.functions), frozenset(locator.lambdas))
 
+
+def normalized(name: str) -> str:
+    """An identifier (or dotted name) as Python reads it: NFKC-normalised."""
+    return unicodedata.normalize("NFKC", name)

@@ -5,8 +5,9 @@ applied by one transformation, so every change sees the module as it was given: 
 changes in one call behave as if each were applied alone, except that a TensorFlow import is
 added at most once and an import that a new decorator uses is never dropped.
 
-The result is byte-identical outside the edited lines because LibCST reproduces the rest of the
-tree exactly; when nothing applies, the input string itself is returned.
+The result is byte-identical outside the edited lines: LibCST reproduces the rest of the tree
+exactly, and where it does not, the edited lines are spliced into the original text (see
+``splice``). When nothing applies, the input string itself is returned.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from hybridize.rewriter.imports import (
 from hybridize.rewriter.locate import FunctionSite, Sites, locate
 from hybridize.rewriter.model import Change, ChangeAction, Outcome, Rewrite, RewriteError
 from hybridize.rewriter.names import ImportBinding, ModuleNames
+from hybridize.rewriter.splice import splice
 
 Arguments = list[tuple[str, cst.BaseExpression]]
 _ImportT = TypeVar("_ImportT", cst.Import, cst.ImportFrom)
@@ -46,8 +48,9 @@ _IMPORT_NAMES = ("tf", "tensorflow")
 def rewrite_source(source: str, changes: Sequence[Change]) -> Rewrite:
     """Apply ``changes`` to ``source``; one outcome per change, in order.
 
-    Raises RewriteError when LibCST cannot parse the source (or cannot reproduce it exactly,
-    when a change would apply); a change that cannot be applied is reported, never raised.
+    Raises RewriteError when LibCST cannot parse the source (or, when a change applies, the
+    lines to edit are among the few LibCST does not reproduce exactly); a change that cannot be
+    applied is reported, never raised.
     """
     module = _parse(source)
     if not changes:
@@ -60,8 +63,6 @@ def rewrite_source(source: str, changes: Sequence[Change]) -> Rewrite:
     outcomes = [planner.plan(index, change) for index, change in enumerate(changes)]
     if not any(outcome.applied for outcome in outcomes):
         return Rewrite(source, tuple(outcomes))
-    if module.code != source:
-        raise RewriteError("LibCST does not reproduce this file byte for byte; not rewritten")
     notes = planner.plan_import_removals()
     outcomes = [
         attrs.evolve(outcome, message="; ".join([outcome.message, *notes[index]]))
@@ -70,7 +71,12 @@ def rewrite_source(source: str, changes: Sequence[Change]) -> Rewrite:
         for index, outcome in enumerate(outcomes)
     ]
     rewritten = wrapper.module.visit(planner.transformer())
-    return Rewrite(rewritten.code, tuple(outcomes))
+    text = splice(source, module.code, rewritten.code)
+    if text is None:
+        raise RewriteError(
+            "LibCST does not reproduce the lines to edit exactly; the file is not rewritten"
+        )
+    return Rewrite(text, tuple(outcomes))
 
 
 def _parse(source: str) -> cst.Module:
@@ -493,9 +499,7 @@ class _Apply(cst.CSTTransformer):
         return self._trimmed(original_node, updated_node)
 
     def _trimmed(self, original: _ImportT, updated: _ImportT) -> _ImportT:
-        if isinstance(original.names, cst.ImportStar) or isinstance(
-            updated.names, cst.ImportStar
-        ):
+        if isinstance(original.names, cst.ImportStar) or isinstance(updated.names, cst.ImportStar):
             return updated
         doomed = {
             id(new)
@@ -534,4 +538,3 @@ class _Apply(cst.CSTTransformer):
             body.insert(index, statement)
         body, comments = without_statements(body, set(self._dropped))
         return updated_node.with_changes(body=body, footer=[*comments, *updated_node.footer])
-

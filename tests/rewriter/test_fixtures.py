@@ -186,9 +186,7 @@ def _explicit_changes(headers: Headers, source: str) -> list[Change]:
     targets = _targets(source, headers)
     changes = _changes(source, headers, targets)
     return [
-        attrs.evolve(change, line=line)
-        if target is None and line is not None
-        else change
+        attrs.evolve(change, line=line) if target is None and line is not None else change
         for change, target, (_, _, line, _) in zip(changes, targets, headers.changes, strict=True)
     ]
 
