@@ -19,10 +19,12 @@ import attrs
 
 from hybridize import __version__
 from hybridize.project.build import build_project
-from hybridize.project.model import FileStatus
+from hybridize.project.model import FileStatus as SourceStatus
 from hybridize.refactor.decide import decide_all
-from hybridize.refactor.model import Decision
+from hybridize.refactor.model import Decision, DecisionKind, Safety
 from hybridize.refactor.registry import Settings, all_rules
+from hybridize.rewriter.model import Change, ChangeAction
+from hybridize.rewriter.write import FilePlan, plan_file, write_plan
 from hybridize.transfer.analysis import Analysis
 from hybridize.transfer.facts import FunctionFacts, compute_facts
 
@@ -94,6 +96,9 @@ class FileResult:
     status: str
     error: str | None
     lines: int
+    path: str = ""  # absolute
+    digest: str = ""  # SHA-256 of the bytes analysed (rewrites skip files that changed since)
+    encoding: str = "utf-8"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.relpath, "status": self.status}
@@ -158,6 +163,91 @@ class Result:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
+    # -- rewriting -----------------------------------------------------------------------------
+    def fixable(self, unsafe: bool = False) -> list[tuple[FunctionFacts, Decision]]:
+        """The applicable decisions ``fix`` applies: the safe ones, and with ``unsafe`` also the
+        conditional ones."""
+        return [(f, d) for f, d in self.applicable if unsafe or d.safety is Safety.SAFE]
+
+    def plan(self, unsafe: bool = False) -> list[FilePlan]:
+        """The rewrite of every file that has something to apply, computed but not written."""
+        by_path: dict[str, list[Change]] = {}
+        for facts, decision in self.fixable(unsafe):
+            by_path.setdefault(facts.path, []).append(_change(facts, decision))
+        files = {f.relpath: f for f in self.files}
+        return [
+            plan_file(files[p].path, p, files[p].digest, files[p].encoding, changes)
+            for p, changes in sorted(by_path.items())
+        ]
+
+    def write(self, plans: Sequence[FilePlan]) -> list[FilePlan]:
+        """Write the changed plans to disk (atomically; see ``rewriter.write``)."""
+        files = {f.relpath: f for f in self.files}
+        return [write_plan(plan, files[plan.relpath].digest) for plan in plans]
+
+    def apply(self, unsafe: bool = False) -> list[Edit]:
+        """Rewrite the files: apply the safe decisions (and the conditional ones with
+        ``unsafe``). Returns one ``Edit`` per decision tried, saying whether it was applied."""
+        return self.edits(self.write(self.plan(unsafe)))
+
+    def diff(self, unsafe: bool = False) -> str:
+        """The unified diff ``apply`` would make, without writing anything."""
+        return "".join(plan.diff for plan in self.plan(unsafe))
+
+    def edits(self, plans: Sequence[FilePlan]) -> list[Edit]:
+        """One ``Edit`` per change of the plans: applied to the text, and written to disk."""
+        decisions = {f.id: (f, d) for f, d in self.applicable}
+        result: list[Edit] = []
+        for plan in plans:
+            for outcome in plan.outcomes:
+                facts, decision = decisions[outcome.change.function_id]
+                result.append(
+                    Edit(
+                        path=plan.relpath,
+                        function_id=facts.id,
+                        qualname=facts.qualname,
+                        line=facts.location.line,
+                        col=facts.location.col + 1,
+                        kind=decision.kind.value,
+                        safety=decision.safety.value,
+                        applied=outcome.applied,
+                        written=outcome.applied and plan.written,
+                        message=outcome.message
+                        if outcome.applied
+                        else plan.message or outcome.message,
+                    )
+                )
+        return result
+
+
+@attrs.frozen
+class Edit:
+    """What ``fix`` did with one decision: ``applied`` to the text (the transformation found its
+    target), ``written`` to disk; ``message`` says what was done or why not."""
+
+    path: str
+    function_id: str
+    qualname: str
+    line: int
+    col: int
+    kind: str
+    safety: str
+    applied: bool
+    written: bool
+    message: str
+
+
+def _change(facts: FunctionFacts, decision: Decision) -> Change:
+    """The rewriter's instruction for one applicable decision."""
+    transformation = decision.transformation
+    arguments = tuple(sorted(dict(transformation.get("arguments", {})).items()))
+    action = {
+        DecisionKind.HYBRIDIZE: ChangeAction.ADD,
+        DecisionKind.DEHYBRIDIZE: ChangeAction.REMOVE,
+        DecisionKind.RECONFIGURE: ChangeAction.CONFIGURE,
+    }[decision.kind]
+    return Change(facts.qualname, facts.location.line, action, arguments, facts.id)
+
 
 def _count(values: Any) -> dict[str, int]:
     counts: dict[str, int] = {}
@@ -196,13 +286,19 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
         if not project.files:
             shown = ", ".join(os.fspath(p) for p in paths)
             raise UserError(f"{shown}: no Python files found")
-        analysis = Analysis(project)
+        analysis = Analysis(project, assume_pure=config.assume_pure)
         analysis.run()
-        functions = compute_facts(analysis)
+        functions = compute_facts(analysis, config.entry_points)
         decisions = decide_all(functions, settings)
     files = [
         FileResult(
-            f.relpath, f.status.value, f.error, f.lines if f.status is FileStatus.ANALYZED else 0
+            f.relpath,
+            f.status.value,
+            f.error,
+            f.lines if f.status is SourceStatus.ANALYZED else 0,
+            f.path,
+            f.digest,
+            f.encoding,
         )
         for f in sorted(project.files, key=lambda f: f.relpath)
     ]

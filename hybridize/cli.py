@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from hybridize import __version__
 
 if TYPE_CHECKING:
-    from hybridize.api import Result
+    from hybridize.api import Edit, Result
+    from hybridize.config import Resolved
 
 PROG = "hybridize"
 
@@ -87,42 +88,42 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     analyze.set_defaults(handler=_run_analyze)
 
+    options = argparse.ArgumentParser(add_help=False)
+    _add_decision_options(options)
+
     check = commands.add_parser(
         "check",
-        parents=[common],
+        parents=[common, options],
         help="decide, per function, whether to add or remove @tf.function (with proofs)",
         description="Print one line per applicable decision. Exit 0 when nothing applies, 1 when "
         "refactorings apply, 2 on errors.",
     )
-    check.add_argument(
-        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories (default: .)"
-    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--all", action="store_true", help="also list decisions that do not apply")
-    check.add_argument("--exclude", action="append", default=[], metavar="GLOB")
-    check.add_argument(
-        "--speculative",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="name-based guesses when nothing is known (reported as assumptions; default: on)",
-    )
-    check.add_argument(
-        "--min-ops", type=int, default=6, metavar="N", help="too-little-work threshold (0: off)"
-    )
-    check.add_argument(
-        "--select", type=_ids, default=(), metavar="IDS", help="only these reason ids (comma list)"
-    )
-    check.add_argument(
-        "--ignore", type=_ids, default=(), metavar="IDS", help="never these reason ids (comma list)"
-    )
-    check.add_argument(
-        "--input-signatures",
-        choices=("when-retracing", "always", "never"),
-        default="when-retracing",
-        help="when to propose input_signature (reconfigure decisions; default: when-retracing)",
-    )
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when rules apply")
     check.set_defaults(handler=_run_check)
+
+    fix = commands.add_parser(
+        "fix",
+        parents=[common, options],
+        help="apply the safe decisions to the source (add/remove @tf.function)",
+        description="Rewrite the files: apply the safe decisions (and the conditional ones with "
+        "--unsafe). Files are written atomically; a file that changed since it was analysed, "
+        "does not parse or has nothing to apply is never written.",
+    )
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument(
+        "--unsafe",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also apply conditional decisions (those resting on assumptions)",
+    )
+    fix.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when files were changed (for pre-commit)",
+    )
+    fix.set_defaults(handler=_run_fix)
 
     explain = commands.add_parser(
         "explain",
@@ -135,6 +136,75 @@ def _build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--min-ops", type=int, default=6, metavar="N")
     explain.set_defaults(handler=_run_explain)
     return parser
+
+
+def _add_decision_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``check`` and ``fix`` share. Defaults are None so that ``[tool.hybridize]``
+    in pyproject.toml can supply them; a flag given on the command line wins."""
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories (default: include, or .)"
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=None, metavar="GLOB",
+        help="skip files matching GLOB (repeatable; adds to the configured exclude)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--speculative",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="name-based guesses when nothing is known (reported as assumptions; default: on)",
+    )
+    parser.add_argument(
+        "--min-ops", type=int, default=None, metavar="N", help="too-little-work threshold (0: off)"
+    )
+    parser.add_argument(
+        "--select",
+        type=_ids,
+        default=None,
+        metavar="IDS",
+        help="only these reason ids (comma list)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_ids,
+        default=None,
+        metavar="IDS",
+        help="never these reason ids (comma list)",
+    )
+    parser.add_argument(
+        "--input-signatures",
+        choices=("when-retracing", "always", "never"),
+        default=None,
+        help="when to propose input_signature (reconfigure decisions; default: when-retracing)",
+    )
+    parser.add_argument(
+        "--report-unused-ignores",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="report `# hybridize: ignore` comments that suppress nothing (and exit 1)",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, metavar="FILE",
+        help="read [tool.hybridize] from FILE instead of the nearest pyproject.toml",
+    )  # fmt: skip
+    parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+
+
+def _resolve(args: argparse.Namespace) -> Resolved:
+    """Command-line flags over ``[tool.hybridize]`` over the defaults."""
+    from hybridize.config import resolve
+
+    overrides = {
+        "exclude": tuple(args.exclude) if args.exclude is not None else None,
+        "speculative": args.speculative,
+        "min_ops": args.min_ops,
+        "select": args.select,
+        "ignore": args.ignore,
+        "input_signatures": args.input_signatures,
+        "report_unused_ignores": args.report_unused_ignores,
+        "unsafe": getattr(args, "unsafe", None),
+    }
+    return resolve(list(args.paths), overrides, config_file=args.config, isolated=args.isolated)
 
 
 def _run_analyze(args: argparse.Namespace) -> int:
@@ -155,15 +225,8 @@ def _run_check(args: argparse.Namespace) -> int:
     from hybridize import api
     from hybridize.report.text import check_report
 
-    config = api.Config(
-        exclude=tuple(args.exclude),
-        speculative=args.speculative,
-        min_ops=args.min_ops,
-        select=args.select,
-        ignore=args.ignore,
-        input_signatures=args.input_signatures,
-    )
-    result = api.analyze(list(args.paths), config)
+    resolved = _resolve(args)
+    result = api.analyze(list(resolved.paths), resolved.config)
     if args.format == "json":
         sys.stdout.write(result.to_json())
     else:
@@ -171,10 +234,87 @@ def _run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(
             check_report(result.functions, result.decisions, show_all=args.all, style=style)
         )
+    unused = _report_suppressions(result, resolved.report_unused_ignores)
     sys.stdout.flush()
-    if result.applicable and not args.exit_zero:
+    if (result.applicable or unused) and not args.exit_zero:
         return EXIT_FOUND
     return EXIT_OK
+
+
+def _run_fix(args: argparse.Namespace) -> int:
+    from hybridize import api
+
+    resolved = _resolve(args)
+    result = api.analyze(list(resolved.paths), resolved.config)
+    for entry in result.files:
+        if entry.status != "analyzed":
+            detail = f": {_one_line(entry.error)}" if entry.error else ""
+            print(f"{PROG}: warning: {entry.relpath}: {entry.status}{detail}", file=sys.stderr)
+    plans = result.plan(unsafe=resolved.unsafe)
+    if args.diff:
+        diff = "".join(plan.diff for plan in plans)
+        sys.stdout.write(diff)
+        edits = result.edits(plans)
+    else:
+        plans = result.write(plans)
+        edits = result.edits(plans)
+        _print_edits(edits, sys.stdout)
+    left = [(f, d) for f, d in result.applicable if (f, d) not in result.fixable(resolved.unsafe)]
+    failed = [p for p in plans if p.message]
+    for plan in failed:
+        print(f"{PROG}: error: {plan.relpath}: {plan.message}", file=sys.stderr)
+    unused = _report_suppressions(result, resolved.report_unused_ignores)
+    changed = [p for p in plans if p.written or (args.diff and p.before != p.after)]
+    applied = sum(1 for e in edits if e.applied and (e.written or args.diff))
+    verb = "Would fix" if args.diff else "Fixed"
+    summary = f"{verb} {_plural(applied, 'function')} in {_plural(len(changed), 'file')}"
+    if left:
+        summary += (
+            f"; {_plural(len(left), 'conditional refactoring')} not applied (--unsafe applies them)"
+        )
+    print(summary, file=sys.stderr if args.diff else sys.stdout)
+    sys.stdout.flush()
+    if failed:
+        return EXIT_ERROR
+    if unused or (changed and (args.diff or args.exit_non_zero_on_fix)):
+        return EXIT_FOUND
+    return EXIT_OK
+
+
+def _print_edits(edits: Sequence[Edit], out: TextIO) -> None:
+    style = _Style(enabled=_use_colour(out))
+    done = {"hybridize": "hybridized", "dehybridize": "dehybridized", "reconfigure": "reconfigured"}
+    for edit in edits:
+        location = f"{edit.path}:{edit.line}:{edit.col}:"
+        if edit.written:
+            action = style("green", done.get(edit.kind, edit.kind))
+            out.write(f"{location} {action} {style('bold', edit.qualname)} [{edit.safety}]\n")
+        elif not edit.applied:
+            out.write(
+                f"{location} {style('yellow', 'not applied')} {edit.kind} "
+                f"{style('bold', edit.qualname)}: {edit.message}\n"
+            )
+
+
+def _report_suppressions(result: Result, report_unused: bool) -> list[str]:
+    """Print unused suppression comments when asked; unknown ids in them are always worth a
+    warning (a typo there silently suppresses nothing)."""
+    from hybridize.report.text import unused_suppressions
+
+    lines = unused_suppressions(result.functions, result.decisions)
+    if report_unused:
+        for line in lines:
+            print(line)
+        return lines
+    for facts in result.functions:
+        note = result.decisions[facts.id].suppression
+        if note is not None and note.unknown:
+            print(
+                f"{PROG}: warning: {note.at}: unknown id(s) in suppression: "
+                f"{', '.join(note.unknown)}",
+                file=sys.stderr,
+            )
+    return []
 
 
 def _run_explain(args: argparse.Namespace) -> int:

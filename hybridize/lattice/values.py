@@ -50,6 +50,7 @@ class UnknownReason(enum.Enum):
     STAR_ARGS = "star-args"  # *args / **kwargs / unpacked calls
     TOO_DEEP = "too-deep"  # bounded nesting or call depth
     WIDENED = "widened"  # precision dropped to terminate
+    ASSUMED_PURE = "assumed-pure"  # a call the configuration declares free of side effects
 
 
 class Atom:

@@ -104,7 +104,11 @@ class _Walker:
                     is_directory = entry.is_dir()
                     is_file = not is_directory and entry.is_file()
                 except OSError:
-                    continue
+                    is_directory = is_file = False
+                if not is_directory and not is_file and entry.is_symlink():
+                    # A broken or looping symlink named *.py is kept: reading it fails, and
+                    # the report says so instead of silently leaving the file out.
+                    is_file = True
                 if is_directory:
                     if self._skip_directory(path, in_venv):
                         continue

@@ -22,6 +22,15 @@ class FileStatus(enum.Enum):
     UNREADABLE = "unreadable"
 
 
+@attrs.frozen
+class Suppression:
+    """A ``# hybridize: ignore`` comment (``ids`` None) or ``# hybridize: ignore[a, b]`` on a
+    line. Ids are reason ids or decision kinds; the decision layer gives them their meaning."""
+
+    line: int
+    ids: tuple[str, ...] | None
+
+
 @attrs.frozen(eq=False)
 class SourceFile:
     """One discovered ``.py`` file. ``tree`` is ``None`` unless ``status`` is ANALYZED."""
@@ -34,6 +43,9 @@ class SourceFile:
     error: str | None = None
     tree: ast.Module | None = None
     lines: int = 0  # number of source lines (for throughput measurement)
+    digest: str = ""  # SHA-256 of the bytes analysed: a rewrite skips a file that changed since
+    encoding: str = "utf-8"  # as detected (PEP 263 cookie or BOM); rewrites encode the same way
+    suppressions: tuple[Suppression, ...] = ()
 
 
 @attrs.frozen

@@ -8,12 +8,14 @@ analysis look more complete than it is.
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
 import os
+import re
 import tokenize
 from pathlib import Path
 
-from hybridize.project.model import FileStatus, SourceFile
+from hybridize.project.model import FileStatus, SourceFile, Suppression
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Larger files are generated code or data; parsing them costs more than they could tell us."""
@@ -131,7 +133,37 @@ def load_file(
         status=FileStatus.ANALYZED,
         tree=tree,
         lines=lines,
+        digest=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        suppressions=suppressions(source) if _MARKER in source else (),
     )
+
+
+_MARKER = "hybridize:"
+_SUPPRESSION = re.compile(r"#\s*hybridize:\s*ignore\b(?:\[([^\]]*)\])?")
+
+
+def suppressions(source: str) -> tuple[Suppression, ...]:
+    """The ``# hybridize: ignore[...]`` comments of ``source``, by line. Comments are found with
+    the tokenizer, so the marker inside a string literal is not a suppression."""
+    found: list[Suppression] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            match = _SUPPRESSION.search(token.string)
+            if match is None:
+                continue
+            listed = match.group(1)
+            ids = (
+                None
+                if listed is None
+                else tuple(sorted({part.strip() for part in listed.split(",") if part.strip()}))
+            )
+            found.append(Suppression(token.start[0], ids))
+    except (tokenize.TokenError, SyntaxError):  # the file parsed; be lenient about the rest
+        pass
+    return tuple(found)
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import attrs
+
+from hybridize.lattice.location import Location
 from hybridize.lattice.values import UnknownReason
 from hybridize.refactor.model import (
     Assumption,
@@ -22,6 +25,7 @@ from hybridize.refactor.model import (
     Finding,
     Premise,
     Proof,
+    SuppressionNote,
 )
 from hybridize.refactor.registry import Applies, Rule, RuleContext, Settings, all_rules
 from hybridize.refactor.speculation import speculative_tensor_inputs
@@ -61,7 +65,52 @@ def decide_all(
     table = {f.id: f for f in functions}
     context = RuleContext(settings or Settings(), table)
     decisions = {fid: decide(facts, context) for fid, facts in table.items()}
+    for fid, facts in table.items():
+        if facts.suppression is not None:
+            decisions[fid] = _suppress(facts, decisions[fid], context)
     return _prefer_outermost(table, decisions, context)
+
+
+def _suppress(facts: FunctionFacts, decision: Decision, context: RuleContext) -> Decision:
+    """Apply a ``# hybridize: ignore[...]`` comment. A bare comment makes no decision
+    applicable. Listed reason ids switch those rules off for this function, like ``--ignore``
+    (a safety rule switched off becomes an assumption of the proof); listed decision kinds
+    (``hybridize``, ``dehybridize``, ``reconfigure``) make decisions of that kind not applicable.
+    Ids that changed nothing are recorded as unused (``--report-unused-ignores``)."""
+    suppression = facts.suppression
+    assert suppression is not None
+    at = Location(facts.path, suppression.line, 0)
+    if suppression.ids is None:
+        note = SuppressionNote(at, None, () if decision.applicable else ("*",))
+        return attrs.evolve(decision, applicable=False, transformation={}, suppression=note)
+    rules = all_rules()
+    kinds = {kind.value for kind in DecisionKind if kind is not DecisionKind.NONE}
+    reasons = frozenset(i for i in suppression.ids if i in rules)
+    unknown = tuple(i for i in suppression.ids if i not in rules and i not in kinds)
+    unused = [r for r in sorted(reasons) if not _fires(rules[r], facts, context)]
+    if reasons:
+        local = attrs.evolve(
+            context,
+            settings=attrs.evolve(context.settings, ignore=context.settings.ignore | reasons),
+            suppressed=reasons,
+            suppressed_at=at,
+        )
+        decision = decide(facts, local)
+    for kind in sorted(kinds & set(suppression.ids)):
+        if decision.kind.value == kind and decision.applicable:
+            decision = attrs.evolve(decision, applicable=False, transformation={})
+        else:
+            unused.append(kind)
+    note = SuppressionNote(at, suppression.ids, tuple(sorted(unused)) + unknown, unknown)
+    return attrs.evolve(decision, suppression=note)
+
+
+def _fires(rule: Rule, facts: FunctionFacts, context: RuleContext) -> bool:
+    """Would ``rule`` report on ``facts`` without the suppression?"""
+    wanted = Applies.HYBRID if facts.hybrid else Applies.EAGER
+    if rule.applies is not Applies.BOTH and rule.applies is not wanted:
+        return False
+    return context.settings.enabled(rule.id) and rule.check(facts, context) is not None
 
 
 def _prefer_outermost(
@@ -140,7 +189,7 @@ def _decide_eager(
         speculative = speculative_tensor_inputs(facts, context)
         if speculative is not None:
             assumptions.insert(0, speculative)
-    premises = _benefit_premises(facts)
+    premises = _benefit_premises(facts) + _declared_pure(facts)
     return Decision(
         facts.id,
         DecisionKind.HYBRIDIZE,
@@ -215,6 +264,18 @@ def _benefit_premises(facts: FunctionFacts) -> tuple[Premise, ...]:
     )
 
 
+def _declared_pure(facts: FunctionFacts) -> tuple[Premise, ...]:
+    """Calls the configuration declares pure (``assume-pure``): premises on the user's word,
+    in place of the unmodelled-call assumptions they discharge."""
+    return tuple(
+        Premise(
+            f"{unknown.detail} has no side effects (configuration: assume-pure)", unknown.origin
+        )
+        for unknown in facts.unknowns
+        if unknown.reason is UnknownReason.ASSUMED_PURE
+    )
+
+
 def _analysis_assumptions(facts: FunctionFacts) -> Iterable[Assumption]:
     """What the facts rest on that the analysis could not establish."""
     for index, unknown in enumerate(facts.unknowns):
@@ -253,7 +314,17 @@ def _disabled_safety(rules: Mapping[str, Rule], context: RuleContext) -> Iterabl
     """A safety reason switched off by configuration is not checked: the decision then rests on
     the user's word, which the proof records (so the decision is conditional, never safe)."""
     for rule in rules.values():
-        if rule.category is Category.SAFETY and not context.settings.enabled(rule.id):
+        if rule.category is not Category.SAFETY or context.settings.enabled(rule.id):
+            continue
+        if rule.id in context.suppressed:
+            yield Assumption(
+                id=f"configuration:{rule.id}",
+                kind=AssumptionKind.CONFIGURATION,
+                claim=f"{rule.id} does not apply (suppressed by a comment)",
+                at=context.suppressed_at,
+                discharge=f"remove {rule.id} from the `# hybridize: ignore[...]` comment",
+            )
+        else:
             yield Assumption(
                 id=f"configuration:{rule.id}",
                 kind=AssumptionKind.CONFIGURATION,

@@ -112,6 +112,31 @@ class Proof:
 
 
 @attrs.frozen
+class SuppressionNote:
+    """A ``# hybridize: ignore[...]`` comment that applies to the function: where it is, what it
+    lists (None: everything), and which of its ids suppressed nothing (``"*"`` for a bare
+    comment that had nothing to suppress)."""
+
+    at: Location
+    ids: tuple[str, ...] | None
+    unused: tuple[str, ...]
+    unknown: tuple[str, ...] = ()  # listed ids that are neither reason ids nor decision kinds
+
+    @property
+    def comment(self) -> str:
+        listed = "" if self.ids is None else "[" + ", ".join(self.ids) + "]"
+        return f"# hybridize: ignore{listed}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": str(self.at),
+            "ids": None if self.ids is None else list(self.ids),
+            "unused": list(self.unused),
+            "unknown": list(self.unknown),
+        }
+
+
+@attrs.frozen
 class Decision:
     """The decision for one function. ``kind`` is the transformation considered (hybridize for
     eager functions, dehybridize or reconfigure for hybrid ones, none when nothing applies);
@@ -126,6 +151,7 @@ class Decision:
     proof: Proof
     transformation: Mapping[str, Any]
     input_signature: str | None = None
+    suppression: SuppressionNote | None = None
 
     @property
     def safety(self) -> Safety:
@@ -141,4 +167,5 @@ class Decision:
             "transformation": dict(self.transformation),
             "input_signature": self.input_signature,
             "proof": self.proof.to_json(),
+            "suppression": None if self.suppression is None else self.suppression.to_json(),
         }

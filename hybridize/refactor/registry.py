@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
+from hybridize.lattice.location import Location
 from hybridize.refactor.model import Category, Finding
 from hybridize.transfer.facts import FunctionFacts
 
@@ -44,6 +45,10 @@ class Settings:
 class RuleContext:
     settings: Settings
     functions: Mapping[str, FunctionFacts]
+    #: Reason ids switched off for this function by a ``# hybridize: ignore[...]`` comment at
+    #: ``suppressed_at`` (they are also in ``settings.ignore``).
+    suppressed: frozenset[str] = frozenset()
+    suppressed_at: Location | None = None
 
 
 Check = Callable[[FunctionFacts, RuleContext], Finding | None]

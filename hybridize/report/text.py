@@ -18,12 +18,46 @@ def plain(name: str, text: str) -> str:
 def decision_line(facts: FunctionFacts, decision: Decision, style: Style = plain) -> str:
     """``path:line:col: kind qualname — reasons [safe|conditional]``."""
     kind = decision.kind.value if decision.applicable else f"keep ({decision.kind.value} blocked)"
+    if is_suppressed(decision):
+        kind = f"keep ({decision.kind.value} suppressed)"
     colour = "green" if decision.applicable else "dim"
     reasons = ", ".join(decision.reasons) or "every check passes"
     return (
         f"{facts.location}: {style(colour, kind)} {style('bold', facts.qualname)} — {reasons}"
         f" [{decision.safety.value}]"
     )
+
+
+def is_suppressed(decision: Decision) -> bool:
+    """Did a ``# hybridize: ignore`` comment keep this decision from applying?"""
+    note = decision.suppression
+    if note is None or decision.applicable:
+        return False
+    if note.ids is None:
+        return "*" not in note.unused
+    return decision.kind.value in note.ids and decision.kind.value not in note.unused
+
+
+def unused_suppressions(
+    functions: Sequence[FunctionFacts], decisions: Mapping[str, Decision]
+) -> list[str]:
+    """``path:line:1: unused suppression ...`` for each comment id that suppressed nothing."""
+    lines: list[str] = []
+    for facts in functions:
+        note = decisions[facts.id].suppression
+        if note is None or not note.unused:
+            continue
+        for unused in note.unused:
+            if unused == "*":
+                why = "nothing to suppress: no decision applies"
+            elif unused in note.unknown:
+                why = f"{unused!r} is not a reason id or decision kind"
+            else:
+                why = f"{unused} does not apply to {facts.qualname}"
+            lines.append(
+                f"{note.at.path}:{note.at.line}:1: unused suppression {note.comment}: {why}"
+            )
+    return lines
 
 
 def check_report(
@@ -59,6 +93,10 @@ def explain(facts: FunctionFacts, decision: Decision) -> str:
         f"{facts.qualname}  ({facts.location})",
         f"  decision: {decision.kind.value}, {verdict}, {decision.safety.value}",
     ]
+    if decision.suppression is not None:
+        note = decision.suppression
+        unused = f" (unused: {', '.join(note.unused)})" if note.unused else ""
+        out.append(f"  suppressed by: {note.comment} [{note.at}]{unused}")
     if decision.reasons:
         out.append("  reasons:")
         for reason, message in zip(decision.reasons, decision.messages, strict=False):

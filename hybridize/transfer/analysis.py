@@ -14,6 +14,7 @@ only grow (join); when a round changed the heap, the next round re-runs with the
 from __future__ import annotations
 
 import ast
+import fnmatch
 import re
 from collections.abc import Mapping
 
@@ -194,9 +195,18 @@ class _LambdaInfo:
 class Analysis:
     """A whole-project analysis (see module docstring)."""
 
-    def __init__(self, project: Project, models: Models | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        models: Models | None = None,
+        *,
+        assume_pure: tuple[str, ...] = (),
+    ) -> None:
         self.project = project
         self.models = models or load_models()
+        #: Dotted-name globs of external callees the user declares free of side effects.
+        self.assume_pure = assume_pure
+        self._pure_cache: dict[str, bool] = {}
         self.heap = Heap()
         self._external_values: dict[str, Value] = {}
         self._defaults: dict[str, dict[str, Value]] = {}
@@ -796,6 +806,8 @@ class Analysis:
         elif isinstance(atom, ModuleAtom):
             return self.call_stub(frame, atom.name, args, kwargs, node, None, star)
         detail = _call_name(node)
+        if self.is_assumed_pure(detail):
+            return frame.unknown(UnknownReason.ASSUMED_PURE, node, detail)
         frame.unknown_call = True
         frame.add_effect(EffectKind.UNKNOWN_CALL, node, detail)
         if isinstance(atom, UnknownAtom):
@@ -884,6 +896,8 @@ class Analysis:
 
     def _unknown_call(self, frame: Frame, node: ast.AST) -> Value:
         detail = _call_name(node)
+        if self.is_assumed_pure(detail):
+            return frame.unknown(UnknownReason.ASSUMED_PURE, node, detail)
         frame.unknown_call = True
         frame.add_effect(EffectKind.UNKNOWN_CALL, node, detail)
         return frame.unknown(UnknownReason.UNMODELLED_CALL, node, detail)
@@ -906,12 +920,24 @@ class Analysis:
                 return self._apply_model(
                     frame, model_class.init, args, kwargs, node, receiver, star, site=site
                 )
+            if self.is_assumed_pure(qualname):
+                return frame.unknown(UnknownReason.ASSUMED_PURE, node, qualname)
             return self._unknown_call(frame, node)
         if model.qualname == TF_FUNCTION:
             return self._wrap_tf_function(frame, args, node)
         return self._apply_model(
             frame, model, args, kwargs, node, receiver, star, frame.alloc(node)
         )
+
+    def is_assumed_pure(self, qualname: str) -> bool:
+        """Does the configuration (``assume-pure``) declare the external ``qualname`` pure?"""
+        if not self.assume_pure:
+            return False
+        known = self._pure_cache.get(qualname)
+        if known is None:
+            known = any(fnmatch.fnmatchcase(qualname, p) for p in self.assume_pure)
+            self._pure_cache[qualname] = known
+        return known
 
     def star_exports(self, module: str) -> list[str]:
         """Names a ``from module import *`` binds (``__all__``, else the public names)."""

@@ -9,6 +9,7 @@ contexts of a function joined, parameter values joined over every call site, and
 from __future__ import annotations
 
 import ast
+import fnmatch
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,8 +28,9 @@ from hybridize.lattice.values import (
     has_symbolic,
     join_all,
 )
+from hybridize.project.build import Project
 from hybridize.project.collect import dotted_name
-from hybridize.project.model import FunctionInfo, SymbolKind
+from hybridize.project.model import FunctionInfo, Suppression, SymbolKind
 from hybridize.stubs.aliases import canonical
 from hybridize.transfer.analysis import TF_FUNCTION, Analysis, CallEdge
 from hybridize.transfer.callgraph import called_repeatedly, recursive_functions, traced_functions
@@ -150,6 +152,8 @@ class FunctionFacts:
     tensor_iterations: tuple[Location, ...]
     exception_loops: tuple[Location, ...]
     iterations_accumulate: tuple[Location, ...]
+    #: ``# hybridize: ignore[...]`` on the ``def`` line or a decorator line (None: no comment).
+    suppression: Suppression | None = None
     #: ``conflicting-dtypes``: NumPy-array parameter -> the dtypes it must take at once (its own
     #: first when known, then those of the tensors it meets), for parameters that conflict.
     dtype_conflicts: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
@@ -225,8 +229,13 @@ def _tensor_json(value: Value) -> dict[str, Any]:
     return {}
 
 
-def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
-    """Join everything the analysis found into one ``FunctionFacts`` per project function."""
+def compute_facts(
+    analysis: Analysis, entry_points: tuple[str, ...] = ()
+) -> list[FunctionFacts]:
+    """Join everything the analysis found into one ``FunctionFacts`` per project function.
+
+    ``entry_points`` (qualname globs, or ``path::qualname`` globs) name functions a framework
+    calls repeatedly from outside the analysed code: they count as called repeatedly."""
     project = analysis.project
     functions = sorted(project.functions)
     callees: dict[str, set[str]] = {}
@@ -242,7 +251,14 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
         if edge.recursive_cut:
             cut_edges.append(edge)
     recursive = recursive_functions(functions, callees)
+    declared = {
+        fid for fid in functions if _is_entry_point(project.functions[fid], entry_points)
+    }
+    for fid in declared:  # a framework loop calls it: as if called in a loop from outside
+        callers.setdefault(fid, []).append((ENTRY_POINT, True))
     repeated = called_repeatedly(functions, callers)
+    for fid in declared:
+        callers[fid] = [c for c in callers[fid] if c[0] != ENTRY_POINT]
     hybrid: dict[str, bool] = {}
     decorators: dict[str, Decorator | None] = {}
     for fid in functions:
@@ -306,6 +322,11 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
             recursive.get(fid, []), repeated,
         )  # fmt: skip
         evidence.update(_hazard_evidence(facts, summary, conflicts, symbolic, graph_only))
+        if fid in declared:
+            evidence["called_repeatedly"] = (
+                Evidence(fn.location, "an entry point (configuration: entry-points)"),
+                *evidence.get("called_repeatedly", ()),
+            )[:MAX_EVIDENCE]
         result.append(
             FunctionFacts(
                 id=fid,
@@ -337,9 +358,39 @@ def compute_facts(analysis: Analysis) -> list[FunctionFacts]:
                 exception_loops=summary.exception_loops if summary else (),
                 iterations_accumulate=summary.iterations_accumulate if summary else (),
                 dtype_conflicts={p: dtypes for p, (dtypes, _) in conflicts.items()},
+                suppression=_suppression(project, fn),
             )
         )
     return result
+
+
+ENTRY_POINT = "<entry-point>"
+
+
+def _is_entry_point(fn: FunctionInfo, patterns: tuple[str, ...]) -> bool:
+    for pattern in patterns:
+        subject = f"{fn.relpath}::{fn.qualname}" if "::" in pattern else fn.qualname
+        if fnmatch.fnmatchcase(subject, pattern):
+            return True
+    return False
+
+
+def _suppression(project: Project, fn: FunctionInfo) -> Suppression | None:
+    """The suppression comment that applies to ``fn``: on its ``def`` line or on one of its
+    decorators' lines (several comments join; a bare ``ignore`` wins)."""
+    found = project.module_of(fn.id).file.suppressions
+    if not found:
+        return None
+    lines = {fn.location.line}
+    for decorator in fn.decorators:
+        lines.update(range(decorator.lineno, (decorator.end_lineno or decorator.lineno) + 1))
+    matching = [s for s in found if s.line in lines]
+    if not matching:
+        return None
+    if any(s.ids is None for s in matching):
+        return Suppression(min(s.line for s in matching), None)
+    ids = tuple(sorted({i for s in matching for i in s.ids or ()}))
+    return Suppression(min(s.line for s in matching), ids)
 
 
 def _hazard_evidence(

@@ -149,7 +149,7 @@ def test_disabling_a_safety_reason_makes_decisions_conditional(tmp_path: Path) -
 
 def test_unknown_reason_ids_are_user_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", str(EXAMPLES), "--ignore", "no-such-reason"]) == 2
-    assert "unknown reason id(s): no-such-reason" in capsys.readouterr().err
+    assert "--ignore: unknown reason id 'no-such-reason'" in capsys.readouterr().err
 
 
 def test_only_the_outermost_function_is_hybridized(tmp_path: Path) -> None:
