@@ -176,7 +176,13 @@ class Result:
             by_path.setdefault(facts.path, []).append(_change(facts, decision))
         files = {f.relpath: f for f in self.files}
         return [
-            plan_file(files[p].path, p, files[p].digest, files[p].encoding, changes)
+            plan_file(
+                files[p].path,
+                p,
+                files[p].digest,
+                files[p].encoding,
+                sorted(changes, key=lambda c: c.line),
+            )
             for p, changes in sorted(by_path.items())
         ]
 
