@@ -19,6 +19,7 @@ import attrs
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
+    ClassScope,
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
@@ -106,16 +107,26 @@ def _binding_of(statement: ImportStatement, alias: cst.ImportAlias) -> tuple[str
 
 
 class _ImportCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, module: cst.Module) -> None:
         self.statements: list[ImportStatement] = []
         self.wildcards: list[cst.ImportFrom] = []
         self.calls: list[cst.Call] = []
+        #: id of each import statement -> index of the top-level statement holding it
+        self.top_level: dict[int, int] = {}
+        self._indexes = {id(statement): index for index, statement in enumerate(module.body)}
+        self._index = 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self._index = self._indexes.get(id(node), self._index)
+        return super().on_visit(node)
 
     def visit_Import(self, node: cst.Import) -> bool:
         self.statements.append(node)
+        self.top_level[id(node)] = self._index
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.top_level[id(node)] = self._index
         if isinstance(node.names, cst.ImportStar):
             module = get_full_name_for_node(node.module) if node.module is not None else None
             if not node.relative and module in TENSORFLOW_MODULES:
@@ -128,6 +139,27 @@ class _ImportCollector(cst.CSTVisitor):
         self.calls.append(node)
 
 
+@attrs.frozen(eq=False)
+class Position:
+    """Where a decorator is evaluated: its scope and, when it runs while the module is being
+    imported, the index of the top-level statement running it. Module-level bindings made by
+    later statements do not exist yet at that moment, so they cannot spell the decorator."""
+
+    scope: Scope
+    before: int | None
+
+    @staticmethod
+    def of(scope: Scope, top_level_index: int) -> Position:
+        runs_at_import = True
+        current = scope
+        while not isinstance(current, GlobalScope):
+            if not isinstance(current, ClassScope):
+                runs_at_import = False  # inside a function: runs when that is called
+                break
+            current = current.parent
+        return Position(scope, top_level_index if runs_at_import else None)
+
+
 class ModuleNames:
     """The TensorFlow bindings of one parsed module and the questions asked about them."""
 
@@ -135,9 +167,10 @@ class ModuleNames:
         self.module = wrapper.module
         self._scopes = wrapper.resolve(ScopeProvider)
         self._positions = wrapper.resolve(PositionProvider)
-        collector = _ImportCollector()
+        collector = _ImportCollector(self.module)
         self.module.visit(collector)
         self.wildcards: tuple[cst.ImportFrom, ...] = tuple(collector.wildcards)
+        self._top_level = collector.top_level
         self._calls = collector.calls
         global_scope = self._scopes.get(self.module)
         assert isinstance(global_scope, GlobalScope)
@@ -188,12 +221,17 @@ class ModuleNames:
         return (
             isinstance(expression, cst.Name)
             and expression.value in bare
-            and self.from_wildcard(expression.value, self.scope_of(expression))
+            and self.from_wildcard(expression.value, Position(self.scope_of(expression), None))
         )
 
-    def from_wildcard(self, name: str, scope: Scope) -> bool:
-        """Does ``name`` at ``scope`` come from ``from tensorflow import *`` (nothing binds it)?"""
-        return bool(self.wildcards) and name not in scope
+    def from_wildcard(self, name: str, position: Position) -> bool:
+        """Does ``name`` come from ``from tensorflow import *`` there (nothing else binds it)?"""
+        return name not in position.scope and any(
+            self._exists_at(wildcard, position) for wildcard in self.wildcards
+        )
+
+    def _exists_at(self, statement: ImportStatement, position: Position) -> bool:
+        return position.before is None or self._top_level[id(statement)] < position.before
 
     def wrapping_calls(self, name: str) -> list[int]:
         """Lines of ``tf.function(name)`` calls: the function is traced, but not by a decorator."""
@@ -215,28 +253,31 @@ class ModuleNames:
             if self.qualified_names(function) & TF_FUNCTION or (
                 isinstance(function, cst.Name)
                 and function.value == WILDCARD_FUNCTION
-                and self.from_wildcard(function.value, self.scope_of(function))
+                and self.from_wildcard(function.value, Position(self.scope_of(function), None))
             ):
                 lines.append(self._positions[call].start.line)
         return lines
 
     # -- spelling TensorFlow at a position --------------------------------------------------
 
-    def reaches(self, name: str, scope: Scope, targets: Collection[str]) -> bool:
-        """Does ``name`` at ``scope`` mean one of ``targets`` (an import of it, unshadowed)?
+    def reaches(self, name: str, position: Position, targets: Collection[str]) -> bool:
+        """Does ``name`` mean one of ``targets`` at ``position`` (an import of it, unshadowed)?
 
         Every binding the name can have there must come from one scope, one of them must be an
-        import of a target, and no import may bind it to anything else; a fallback such as
-        ``tf = None`` beside the import in the same scope is tolerated.
+        import of a target that has run by then, and no import may bind it to anything else; a
+        fallback such as ``tf = None`` beside the import in the same scope is tolerated.
         """
-        assignments = scope[name]
         found = False
-        for assignment in assignments:
+        for assignment in position.scope[name]:
             if isinstance(assignment, ImportAssignment):
-                target = self._targets.get(id(assignment.as_name))
-                if target not in targets:
+                if self._targets.get(id(assignment.as_name)) not in targets:
                     return False
-                found = True
+                statement = assignment.node
+                if assignment.scope is not self.global_scope or (
+                    isinstance(statement, (cst.Import, cst.ImportFrom))
+                    and self._exists_at(statement, position)
+                ):
+                    found = True
         return found
 
     def _candidates(self, *, module_alias: bool) -> list[ImportBinding]:
@@ -251,22 +292,22 @@ class ModuleNames:
             key=lambda binding: (binding.scope is not self.global_scope, binding.name != "tf"),
         )
 
-    def module_alias(self, scope: Scope) -> str | None:
-        """A name that means the ``tensorflow`` module at ``scope``, if the module has one."""
+    def module_alias(self, position: Position) -> str | None:
+        """A name that means the ``tensorflow`` module at ``position``, if the module has one."""
         for binding in self._candidates(module_alias=True):
-            if self.reaches(binding.name, scope, TENSORFLOW_MODULES):
+            if self.reaches(binding.name, position, TENSORFLOW_MODULES):
                 return binding.name
         return None
 
-    def function_spelling(self, scope: Scope) -> str | None:
-        """How to spell ``tf.function`` at ``scope`` with the module's own imports, if it can."""
-        alias = self.module_alias(scope)
+    def function_spelling(self, position: Position) -> str | None:
+        """How to spell ``tf.function`` at ``position`` with the module's imports, if it can."""
+        alias = self.module_alias(position)
         if alias is not None:
             return f"{alias}.function"
         for binding in self._candidates(module_alias=False):
-            if self.reaches(binding.name, scope, TF_FUNCTION):
+            if self.reaches(binding.name, position, TF_FUNCTION):
                 return binding.name
-        if self.from_wildcard(WILDCARD_FUNCTION, scope):
+        if self.from_wildcard(WILDCARD_FUNCTION, position):
             return WILDCARD_FUNCTION
         return None
 

@@ -35,7 +35,7 @@ from hybridize.rewriter.imports import (
 )
 from hybridize.rewriter.locate import FunctionSite, Sites, locate
 from hybridize.rewriter.model import Change, ChangeAction, Outcome, Rewrite, RewriteError
-from hybridize.rewriter.names import ImportBinding, ModuleNames
+from hybridize.rewriter.names import ImportBinding, ModuleNames, Position
 from hybridize.rewriter.splice import splice
 
 Arguments = list[tuple[str, cst.BaseExpression]]
@@ -100,7 +100,7 @@ class _FunctionEdit:
     """The planned decorator list of one function, updated by each change aimed at it."""
 
     site: FunctionSite
-    scope: Scope
+    position: Position
     decorators: list[cst.Decorator]
     tf_function: list[bool]
     traced: list[bool]
@@ -164,7 +164,7 @@ class _Planner:
             decorators = list(site.node.decorators)
             edit = _FunctionEdit(
                 site=site,
-                scope=self._names.scope_of(site.node),
+                position=Position.of(self._names.scope_of(site.node), site.top_level_index),
                 decorators=decorators,
                 tf_function=[self._names.is_tf_function(d) for d in decorators],
                 traced=[self._names.is_traced(d) for d in decorators],
@@ -180,10 +180,10 @@ class _Planner:
         arguments = _parse_arguments(change.arguments)
         if isinstance(arguments, str):
             return False, arguments
-        spelling = self._function_spelling(edit.scope)
+        spelling = self._function_spelling(edit.position)
         if spelling is None:
             return False, _NO_NAME
-        respelled = self._respelled(arguments, edit.scope)
+        respelled = self._respelled(arguments, edit.position)
         if isinstance(respelled, str):
             return False, respelled
         values, value_name = respelled
@@ -222,7 +222,7 @@ class _Planner:
             return False, arguments
         if not arguments:
             return False, "no arguments to set"
-        respelled = self._respelled(arguments, edit.scope)
+        respelled = self._respelled(arguments, edit.position)
         if isinstance(respelled, str):
             return False, respelled
         values, value_name = respelled
@@ -260,32 +260,32 @@ class _Planner:
                 return _Name(name, inject=name)
         return None
 
-    def _function_spelling(self, scope: Scope) -> _Name | None:
-        spelling = self._names.function_spelling(scope)
+    def _function_spelling(self, position: Position) -> _Name | None:
+        spelling = self._names.function_spelling(position)
         if spelling is not None:
             return _Name(spelling)
-        module_name = self._importable(scope)
+        module_name = self._importable(position.scope)
         if module_name is None:
             return None
         return _Name(f"{module_name.text}.function", module_name.inject)
 
     def _respelled(
-        self, arguments: Arguments, scope: Scope
+        self, arguments: Arguments, position: Position
     ) -> tuple[Arguments, _Name | None] | str:
-        """``arguments`` with their ``tf.`` prefix spelled as the module can at ``scope``."""
+        """``arguments`` with their ``tf.`` prefix spelled as the module can at ``position``."""
         first_attributes = {name for _, value in arguments for name in _tf_attributes(value)}
         if not first_attributes:
             return arguments, None
-        alias = self._names.module_alias(scope)
+        alias = self._names.module_alias(position)
         if alias is not None:
             name: _Name | None = _Name(alias)
             root: str | None = alias
         elif self._names.wildcards and all(
-            self._names.from_wildcard(attribute, scope) for attribute in first_attributes
+            self._names.from_wildcard(attribute, position) for attribute in first_attributes
         ):
             name, root = None, None  # ``from tensorflow import *`` binds them bare
         else:
-            name = self._importable(scope)
+            name = self._importable(position.scope)
             if name is None:
                 return _NO_NAME
             root = name.text
