@@ -23,7 +23,7 @@ from pathlib import Path
 
 import attrs
 
-from hybridize.rewriter import rewrite_source
+from hybridize.rewriter.reduce import rewrite_module
 from hybridize.rewriter.diff import unified_diff
 from hybridize.rewriter.model import Change, Outcome, RewriteError
 
@@ -79,7 +79,7 @@ def plan_file(
     except (UnicodeDecodeError, LookupError) as error:
         return skipped(f"cannot decode as {encoding}: {error}")
     try:
-        rewrite = rewrite_source(before, changes)
+        rewrite = rewrite_module(before, changes)
     except RewriteError as error:
         return skipped(f"cannot rewrite: {error}", before)
     if not rewrite.changed:
