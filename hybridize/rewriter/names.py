@@ -28,7 +28,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-ImportStatement = cst.Import | cst.ImportFrom
+from hybridize.rewriter.survey import ImportStatement, Survey, normalized
 
 #: Modules whose ``function`` is ``tf.function``; an alias of any of them spells TensorFlow.
 TENSORFLOW_MODULES = frozenset({"tensorflow", "tensorflow.compat.v2", "tensorflow.compat.v1"})
@@ -84,6 +84,13 @@ class ImportBinding:
         return f"from {module} import {alias}"
 
 
+def _is_tensorflow_wildcard(statement: cst.ImportFrom) -> bool:
+    if not isinstance(statement.names, cst.ImportStar) or statement.relative:
+        return False
+    module = get_full_name_for_node(statement.module) if statement.module is not None else None
+    return module in TENSORFLOW_MODULES
+
+
 def _bound_node(alias: cst.ImportAlias) -> cst.CSTNode:
     return alias.asname.name if alias.asname is not None else alias.name
 
@@ -104,39 +111,6 @@ def _binding_of(statement: ImportStatement, alias: cst.ImportAlias) -> tuple[str
     if module is None:
         return None
     return alias.evaluated_alias or imported, f"{module}.{imported}"
-
-
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self, module: cst.Module) -> None:
-        self.statements: list[ImportStatement] = []
-        self.wildcards: list[cst.ImportFrom] = []
-        self.calls: list[cst.Call] = []
-        #: id of each import statement -> index of the top-level statement holding it
-        self.top_level: dict[int, int] = {}
-        self._indexes = {id(statement): index for index, statement in enumerate(module.body)}
-        self._index = 0
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self._index = self._indexes.get(id(node), self._index)
-        return super().on_visit(node)
-
-    def visit_Import(self, node: cst.Import) -> bool:
-        self.statements.append(node)
-        self.top_level[id(node)] = self._index
-        return False
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        self.top_level[id(node)] = self._index
-        if isinstance(node.names, cst.ImportStar):
-            module = get_full_name_for_node(node.module) if node.module is not None else None
-            if not node.relative and module in TENSORFLOW_MODULES:
-                self.wildcards.append(node)
-        else:
-            self.statements.append(node)
-        return False
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(node)
 
 
 @attrs.frozen(eq=False)
@@ -163,27 +137,29 @@ class Position:
 class ModuleNames:
     """The TensorFlow bindings of one parsed module and the questions asked about them."""
 
-    def __init__(self, wrapper: MetadataWrapper) -> None:
+    def __init__(self, wrapper: MetadataWrapper, survey: Survey) -> None:
         self.module = wrapper.module
+        self._wrapper = wrapper
         self._scopes = wrapper.resolve(ScopeProvider)
-        self._positions = wrapper.resolve(PositionProvider)
-        collector = _ImportCollector(self.module)
-        self.module.visit(collector)
-        self.wildcards: tuple[cst.ImportFrom, ...] = tuple(collector.wildcards)
-        self._top_level = collector.top_level
-        self._calls = collector.calls
+        self._survey = survey
+        self.wildcards: tuple[cst.ImportFrom, ...] = tuple(
+            statement
+            for statement in survey.imports
+            if isinstance(statement, cst.ImportFrom) and _is_tensorflow_wildcard(statement)
+        )
         global_scope = self._scopes.get(self.module)
         assert isinstance(global_scope, GlobalScope)
         self.global_scope: GlobalScope = global_scope
-        self.bindings: tuple[ImportBinding, ...] = tuple(self._collect_bindings(collector))
+        self.bindings: tuple[ImportBinding, ...] = tuple(self._collect_bindings())
         self._targets: dict[int, str] = {
             id(_bound_node(binding.alias)): binding.target for binding in self.bindings
         }
         self._all_scopes = {scope for scope in self._scopes.values() if scope is not None}
 
-    def _collect_bindings(self, collector: _ImportCollector) -> Iterator[ImportBinding]:
-        for statement in collector.statements:
-            assert not isinstance(statement.names, cst.ImportStar)
+    def _collect_bindings(self) -> Iterator[ImportBinding]:
+        for statement in self._survey.imports:
+            if isinstance(statement.names, cst.ImportStar):
+                continue
             for alias in statement.names:
                 binding = _binding_of(statement, alias)
                 scope = self._scopes.get(alias)
@@ -231,12 +207,13 @@ class ModuleNames:
         )
 
     def _exists_at(self, statement: ImportStatement, position: Position) -> bool:
-        return position.before is None or self._top_level[id(statement)] < position.before
+        return position.before is None or self._survey.top_level[id(statement)] < position.before
 
     def wrapping_calls(self, name: str) -> list[int]:
         """Lines of ``tf.function(name)`` calls: the function is traced, but not by a decorator."""
         lines = []
-        for call in self._calls:
+        positions = None
+        for call in self._survey.calls:
             if not call.args or call.args[0].keyword is not None or call.args[0].star:
                 continue
             argument = call.args[0].value
@@ -247,7 +224,7 @@ class ModuleNames:
                 if isinstance(argument, cst.Attribute)
                 else None
             )
-            if argument_name != name:
+            if argument_name is None or normalized(argument_name) != normalized(name):
                 continue
             function = call.func
             if self.qualified_names(function) & TF_FUNCTION or (
@@ -255,7 +232,9 @@ class ModuleNames:
                 and function.value == WILDCARD_FUNCTION
                 and self.from_wildcard(function.value, Position(self.scope_of(function), None))
             ):
-                lines.append(self._positions[call].start.line)
+                if positions is None:  # only when reporting: LibCST's positions are slow
+                    positions = self._wrapper.resolve(PositionProvider)
+                lines.append(positions[call].start.line)
         return lines
 
     # -- spelling TensorFlow at a position --------------------------------------------------
@@ -332,6 +311,8 @@ class ModuleNames:
         """Strings inside statements that mention ``__all__``: exported names count as uses."""
         exported: set[str] = set()
         for statement in self.module.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue  # ``__all__`` is built by module-level simple statements
             finder = _DunderAllFinder()
             statement.visit(finder)
             if finder.mentions_all:

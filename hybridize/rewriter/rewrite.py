@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import attrs
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, Scope
+from libcst.metadata import MetadataWrapper, Scope
 
 from hybridize.rewriter.decorators import (
     configure,
@@ -33,10 +33,11 @@ from hybridize.rewriter.imports import (
     without_aliases,
     without_statements,
 )
-from hybridize.rewriter.locate import FunctionSite, Sites, locate
+from hybridize.rewriter.locate import Sites
 from hybridize.rewriter.model import Change, ChangeAction, Outcome, Rewrite, RewriteError
 from hybridize.rewriter.names import ImportBinding, ModuleNames, Position
 from hybridize.rewriter.splice import splice
+from hybridize.rewriter.survey import FunctionSite, Survey, survey
 
 Arguments = list[tuple[str, cst.BaseExpression]]
 _ImportT = TypeVar("_ImportT", cst.Import, cst.ImportFrom)
@@ -57,7 +58,7 @@ def rewrite_source(source: str, changes: Sequence[Change]) -> Rewrite:
         return Rewrite(source, ())
     try:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        planner = _Planner(wrapper)
+        planner = _Planner(wrapper, survey(wrapper, source))
     except Exception as error:  # scope analysis rejects code CPython rejects too
         raise RewriteError(f"cannot resolve names: {_one_line(error)}") from error
     outcomes = [planner.plan(index, change) for index, change in enumerate(changes)]
@@ -117,11 +118,11 @@ class _Name:
 
 
 class _Planner:
-    def __init__(self, wrapper: MetadataWrapper) -> None:
+    def __init__(self, wrapper: MetadataWrapper, survey: Survey) -> None:
         self._wrapper = wrapper
-        self._names = ModuleNames(wrapper)
-        self._sites: Sites = locate(wrapper)
-        self._parents = wrapper.resolve(ParentNodeProvider)
+        self._survey = survey
+        self._names = ModuleNames(wrapper, survey)
+        self._sites = Sites.of(survey)
         self._edits: dict[cst.FunctionDef, _FunctionEdit] = {}
         #: name of a new import -> index of the first top-level statement that needs it
         self._injections: dict[str, int] = {}
@@ -132,6 +133,7 @@ class _Planner:
         self._doomed_aliases: set[int] = set()
         self._doomed_small_statements: set[int] = set()
         self._doomed_lines: set[int] = set()
+        self._doomed_statements: list[cst.CSTNode] = []
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -359,14 +361,13 @@ class _Planner:
             lines: set[int] = set()
             blocked: set[int] = set()  # statements whose removal would leave invalid code
             for key in small:
-                line = self._parents.get(statements[key])
+                line = self._ancestor(statements[key], 1)
                 if not isinstance(line, cst.SimpleStatementLine):
                     blocked.add(key)
                 elif all(id(part) in small for part in line.body):
                     lines.add(id(line))
             for binding in chosen:
-                line = self._parents.get(binding.statement)
-                block = self._parents.get(line) if line is not None else None
+                block = self._ancestor(binding.statement, 2)
                 if isinstance(block, cst.IndentedBlock) and all(
                     id(statement) in lines for statement in block.body
                 ):
@@ -377,7 +378,13 @@ class _Planner:
         self._doomed_aliases = {id(binding.alias) for binding in chosen}
         self._doomed_small_statements = small
         self._doomed_lines = lines
+        self._doomed_statements = [binding.statement for binding in chosen]
         return chosen
+
+    def _ancestor(self, node: cst.CSTNode, generations: int) -> cst.CSTNode | None:
+        """The parent (1), grandparent (2) ... of a function or import statement."""
+        ancestors = self._survey.ancestors[id(node)]
+        return ancestors[-generations] if len(ancestors) >= generations else None
 
     # -- applying ---------------------------------------------------------------------------
 
@@ -389,8 +396,13 @@ class _Planner:
                 for name, before in self._injections.items()
             ),
         )
+        functions = {node: edit for node, edit in self._edits.items() if edit.changed}
+        edited: list[cst.CSTNode] = [*functions]
+        edited.extend(self._doomed_statements)
+        descend = {id(ancestor) for node in edited for ancestor in self._survey.ancestors[id(node)]}
         return _Apply(
-            functions={node: edit for node, edit in self._edits.items() if edit.changed},
+            descend=descend,
+            functions=functions,
             injections=[(index, import_statement(name)) for index, _, name in injections],
             doomed_aliases=self._doomed_aliases,
             doomed_small_statements=self._doomed_small_statements,
@@ -466,6 +478,7 @@ class _Apply(cst.CSTTransformer):
     def __init__(
         self,
         *,
+        descend: set[int],
         functions: Mapping[cst.FunctionDef, _FunctionEdit],
         injections: Sequence[tuple[int, cst.SimpleStatementLine]],
         doomed_aliases: set[int],
@@ -473,12 +486,17 @@ class _Apply(cst.CSTTransformer):
         doomed_lines: set[int],
     ) -> None:
         super().__init__()
+        self._descend = descend
         self._functions = functions
         self._injections = injections
         self._doomed_aliases = doomed_aliases
         self._doomed_small_statements = doomed_small_statements
         self._doomed_lines = doomed_lines
         self._dropped: dict[int, cst.CSTNode] = {}  # updated lines to drop, kept alive by id
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Descend only towards edited nodes: the rest of the tree is left as it is."""
+        return id(node) in self._descend or isinstance(node, cst.Module)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

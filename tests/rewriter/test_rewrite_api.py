@@ -25,6 +25,8 @@ from hybridize.rewriter import (
     rewrite_source,
 )
 
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # generated code warns, legally
+
 ADD = ChangeAction.ADD
 REMOVE = ChangeAction.REMOVE
 CONFIGURE = ChangeAction.CONFIGURE
