@@ -23,9 +23,9 @@ from pathlib import Path
 
 import attrs
 
-from hybridize.rewriter.reduce import rewrite_module
 from hybridize.rewriter.diff import unified_diff
 from hybridize.rewriter.model import Change, Outcome, RewriteError
+from hybridize.rewriter.reduce import rewrite_module
 
 
 class FileStatus(enum.Enum):
