@@ -13,7 +13,8 @@ import pytest
 from hybridize.rewriter import Change, ChangeAction, rewrite_source
 from hybridize.rewriter import reduce as reduce_module
 from hybridize.rewriter.reduce import rewrite_module
-from tests.rewriter.test_fixtures import CASES, Case, _explicit_changes, _read, parse_headers
+
+from .test_fixtures import CASES, Case, _explicit_changes, _read, parse_headers
 
 
 @pytest.fixture
