@@ -46,8 +46,10 @@ import os
 import re
 import textwrap
 import warnings
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TypeAlias
+from unittest import mock
 
 import attrs
 import hypothesmith
@@ -57,6 +59,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hybridize.rewriter import Change, ChangeAction, Rewrite, RewriteError, rewrite_source
+from hybridize.rewriter import reduce as reduction
 
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # generated code warns, legally
 
@@ -341,27 +344,62 @@ def assert_identity(source: str, changes: Sequence[Change]) -> None:
     assert not any(outcome.applied for outcome in result.outcomes), result.outcomes
 
 
-def _is_import_line(text: str) -> bool:
-    return re.match(r"\s*(import|from)\s", text) is not None
-
-
 def _tensorflow_import_lines(source: str) -> set[int]:
     """Lines of TensorFlow imports anywhere (a removal may drop a function-local one)."""
     return {
         line
         for node in ast.walk(parse(source))
         if isinstance(node, ast.Import | ast.ImportFrom) and imports_tensorflow(node)
-        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        for line in _lines_of(node)
     }
+
+
+def _lines_of(node: ast.stmt) -> range:
+    return range(node.lineno, (node.end_lineno or node.lineno) + 1)
+
+
+def _import_shape(node: ast.Import | ast.ImportFrom) -> tuple[str, frozenset[tuple[str, str]]]:
+    module = f"from {'.' * node.level}{node.module}" if isinstance(node, ast.ImportFrom) else ""
+    return module, frozenset((alias.name, alias.asname or "") for alias in node.names)
+
+
+def _narrowed_import_lines(before: str, after: str) -> set[int]:
+    """Lines of new imports in ``after`` that are a TensorFlow import of ``before`` with some
+    names dropped (``import numpy as np, tensorflow as tf`` losing its TensorFlow half)."""
+    shapes = [
+        (_import_shape(node), imports_tensorflow(node))
+        for node in ast.walk(parse(before))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    unmatched = Counter(shape for shape, _ in shapes)
+    narrowed: set[int] = set()
+    for node in ast.walk(parse(after)):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        module, names = shape = _import_shape(node)
+        if unmatched[shape] > 0:
+            unmatched[shape] -= 1
+        elif any(
+            tensorflow and module == old_module and names < old_names
+            for (old_module, old_names), tensorflow in shapes
+        ):
+            narrowed.update(_lines_of(node))
+    return narrowed
+
+
+def _kept(number: int, line: str, allowed: set[int]) -> bool:
+    return number not in allowed or line.lstrip().startswith("#")
 
 
 def assert_local_edit(before: str, result: Rewrite) -> None:
     """Property d: lines differ only in edited functions' decorators and TensorFlow imports.
 
     Functions are matched by position in source order (the rewriter neither adds nor removes
-    functions), so their decorator blocks can be located on both sides of the diff. A replaced
-    TensorFlow import may become a plain import line (``import numpy as np, tensorflow as tf``
-    losing its TensorFlow half).
+    functions), so their decorator blocks can be located on both sides. With those blocks and
+    the TensorFlow import lines taken out of both texts, what remains must be the same lines in
+    the same order. (Comparing what remains, rather than reading a line diff, does not depend
+    on how a diff aligns repeated lines such as a lone ``)``.) Full-line comments are never
+    taken out: one between decorators must survive, if need be above the ``def``.
     """
     after = result.source
     old_sites, new_sites = collect_functions(before), collect_functions(after)
@@ -372,29 +410,17 @@ def assert_local_edit(before: str, result: Rewrite) -> None:
         *(old_sites[i].decorator_lines for i in edited)
     )
     allowed_new = _tensorflow_import_lines(after).union(
-        *(new_sites[i].decorator_lines for i in edited)
+        _narrowed_import_lines(before, after), *(new_sites[i].decorator_lines for i in edited)
     )
     old_lines, new_lines = split_lines(before), split_lines(after)
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        removed = range(i1 + 1, i2 + 1)
-        added = range(j1 + 1, j2 + 1)
-        import_swap = (
-            all(line in allowed_old for line in removed)
-            and bool(removed)
-            and all(_is_import_line(new_lines[line - 1]) for line in added)
-        )
-        stray = [f"-{n}: {old_lines[n - 1]!r}" for n in removed if n not in allowed_old]
-        if not import_swap:
-            stray += [f"+{n}: {new_lines[n - 1]!r}" for n in added if n not in allowed_new]
-        assert not stray, (
-            "edit outside decorators and TensorFlow imports:\n"
-            + "\n".join(stray)
-            + "\n"
-            + "".join(difflib.unified_diff(old_lines, new_lines))
-        )
+    kept_old = [line for n, line in enumerate(old_lines, 1) if _kept(n, line, allowed_old)]
+    kept_new = [line for n, line in enumerate(new_lines, 1) if _kept(n, line, allowed_new)]
+    assert kept_old == kept_new, (
+        "edit outside decorators and TensorFlow imports:\n"
+        + "".join(difflib.unified_diff(kept_old, kept_new, "kept before", "kept after"))
+        + "whole diff:\n"
+        + "".join(difflib.unified_diff(old_lines, new_lines))
+    )
 
 
 def assert_forced(source: str, action: ChangeAction) -> Rewrite:
@@ -760,7 +786,7 @@ def tf_modules(draw: st.DrawFn, with_tensorflow: bool = True) -> str:
     for item in items:
         lines.extend([""] * draw(st.integers(0, 2)))
         lines.extend(item)
-    newline = draw(st.sampled_from(("\n", "\n", "\r\n")))
+    newline = draw(st.sampled_from(("\n", "\n", "\n", "\r\n", "\r")))
     final = newline if draw(st.integers(0, 5)) else ""
     return newline.join(lines) + final
 
@@ -855,9 +881,46 @@ def test_tf_add_then_remove_round_trips(source: str) -> None:
     assert_round_trip(source)
 
 
+@pytest.mark.parametrize("action", list(ChangeAction), ids=lambda action: action.name)
+@TF_SETTINGS
+@given(source=tf_modules(), data=st.data())
+def test_tf_reduced_rewrite_equals_full_rewrite(
+    source: str, action: ChangeAction, data: st.DataObject
+) -> None:
+    """``fix`` rewrites large modules through ``reduce.rewrite_module``, which elides untouched
+    top-level statements before LibCST sees the module; that must change nothing in the result.
+    The size threshold is lowered so the small generated modules take that path, and the
+    changes go to a random subset of the functions so that there is something to elide."""
+    assert_reduction_is_invisible(source, action, data)
+
+
+LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
+
+
+def assert_reduction_is_invisible(source: str, action: ChangeAction, data: st.DataObject) -> None:
+    if LONE_CARRIAGE_RETURN.search(source):
+        return  # known bug, see test_reduced_rewrite_keeps_carriage_return_files
+    sites = collect_functions(source)
+    indices = st.lists(st.sampled_from(range(len(sites))), min_size=1, unique=True)
+    chosen = data.draw(indices) if sites else []
+    changes = force(source, action, [sites[index] for index in sorted(chosen)])
+    try:
+        full = rewrite_source(source, changes)
+    except RewriteError:
+        with pytest.raises(RewriteError), mock.patch.object(reduction, "MIN_REDUCED_SIZE", 0):
+            reduction.rewrite_module(source, changes)
+        return
+    with mock.patch.object(reduction, "MIN_REDUCED_SIZE", 0):
+        reduced = reduction.rewrite_module(source, changes)
+    assert reduced.source == full.source, "".join(
+        difflib.unified_diff(split_lines(full.source), split_lines(reduced.source))
+    )
+    assert reduced.outcomes == full.outcomes
+
+
 @HYPOTHESMITH_SETTINGS
-@given(hypothesmith_modules())
-def test_generated_programs_keep_every_property(source: str) -> None:
+@given(source=hypothesmith_modules(), data=st.data())
+def test_generated_programs_keep_every_property(source: str, data: st.DataObject) -> None:
     """All properties on one program: drawing hypothesmith functions costs more than checking.
 
     Where LibCST does not print a program back byte for byte, the rewriter may refuse with
@@ -876,6 +939,7 @@ def test_generated_programs_keep_every_property(source: str) -> None:
         assert_round_trip(source)
     except RewriteError:
         assert not exact, "refused a file LibCST reproduces byte for byte"
+    assert_reduction_is_invisible(source, data.draw(st.sampled_from(ChangeAction)), data)
 
 
 @settings(max_examples=int(30 * SCALE), deadline=None)
@@ -932,3 +996,25 @@ def test_names_are_matched_as_python_normalises_them() -> None:
     assert [site.qualname for site in sites] == ["f", "AIJ.m"]
     result = rewrite_source(source, force(source, ChangeAction.ADD))
     assert [outcome.applied for outcome in result.outcomes] == [True, True], result.outcomes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reduce._restore finds line starts by '\\n' only: in a file whose lines end in a "
+    "lone '\\r' it drops all text before each elided run (docstring, imports, edited functions)",
+)
+def test_reduced_rewrite_keeps_carriage_return_files() -> None:
+    """Old Mac files end lines with a lone carriage return; Python, ``ast`` and LibCST accept
+    them. A module large enough to be reduced (``MIN_REDUCED_SIZE``) must come back whole."""
+    helpers = "".join(f"def helper{index}(x):\r    return x\r\r" for index in range(700))
+    source = (
+        '"""Module."""\rimport numpy as np\rimport tensorflow as tf\r\rSCALE = 3\r\r'
+        + helpers
+        + "def last(x):\r    return x\r"
+    )
+    assert len(source) > reduction.MIN_REDUCED_SIZE
+    line = source.count("\r", 0, source.index("def last")) + 1
+    changes = [Change("last", line, ChangeAction.ADD)]
+    full = rewrite_source(source, changes)
+    assert full.source.startswith('"""Module."""\rimport numpy as np\r')
+    assert reduction.rewrite_module(source, changes).source == full.source
