@@ -207,7 +207,10 @@ class ModuleNames:
         )
 
     def _exists_at(self, statement: ImportStatement, position: Position) -> bool:
-        return position.before is None or self._survey.top_level[id(statement)] < position.before
+        index = self._survey.top_level[id(statement)]
+        if _only_for_type_checkers(self.module.body[index], statement):
+            return False  # ``if TYPE_CHECKING:`` imports never run
+        return position.before is None or index < position.before
 
     def wrapping_calls(self, name: str) -> list[int]:
         """Lines of ``tf.function(name)`` calls: the function is traced, but not by a decorator."""
@@ -318,6 +321,28 @@ class ModuleNames:
             if finder.mentions_all:
                 exported |= finder.strings
         return exported
+
+
+def _only_for_type_checkers(top: cst.CSTNode, statement: ImportStatement) -> bool:
+    """Is ``statement`` in the body of a top-level ``if TYPE_CHECKING:`` (or
+    ``typing.TYPE_CHECKING``), which type checkers read and Python never runs?"""
+    if not isinstance(top, cst.If):
+        return False
+    test = top.test
+    name = (
+        test.value
+        if isinstance(test, cst.Name)
+        else (test.attr.value if isinstance(test, cst.Attribute) else None)
+    )
+    if name != "TYPE_CHECKING":
+        return False
+    stack: list[cst.CSTNode] = [top.body]
+    while stack:
+        node = stack.pop()
+        if node is statement:
+            return True
+        stack.extend(node.children)
+    return False
 
 
 class _DunderAllFinder(cst.CSTVisitor):

@@ -34,7 +34,12 @@ MIN_REDUCED_SIZE = 16 * 1024
 
 def rewrite_module(source: str, changes: Sequence[Change]) -> Rewrite:
     """``rewrite_source`` with the same result, faster on large modules (see module doc)."""
-    if not changes or len(source) < MIN_REDUCED_SIZE or _MARKER in source:
+    if (
+        not changes
+        or len(source) < MIN_REDUCED_SIZE
+        or _MARKER in source
+        or "\r" in source.replace("\r\n", "")  # lone-CR line ends: keep to the full rewrite
+    ):
         return rewrite_source(source, changes)
     reduced = _reduce(source, changes)
     if reduced is None:
@@ -91,9 +96,7 @@ def _reduce(source: str, changes: Sequence[Change]) -> _Reduced | None:
     previous_end = 0
     extend = False
     for index, (statement, first, end) in enumerate(spans):
-        shares_line = first < previous_end or (
-            index + 1 < len(spans) and spans[index + 1][1] < end
-        )
+        shares_line = first < previous_end or (index + 1 < len(spans) and spans[index + 1][1] < end)
         previous_end = end
         elidable = (
             not shares_line
