@@ -259,7 +259,8 @@ def _run_fix(args: argparse.Namespace) -> int:
         plans = result.write(plans)
         edits = result.edits(plans)
         _print_edits(edits, sys.stdout)
-    left = [(f, d) for f, d in result.applicable if (f, d) not in result.fixable(resolved.unsafe)]
+    fixable = {facts.id for facts, _ in result.fixable(resolved.unsafe)}
+    left = [facts for facts, _ in result.applicable if facts.id not in fixable]
     failed = [p for p in plans if p.message]
     for plan in failed:
         print(f"{PROG}: error: {plan.relpath}: {plan.message}", file=sys.stderr)
