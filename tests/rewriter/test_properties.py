@@ -9,10 +9,13 @@ programs:
   one-line bodies), with functions drawn by ``hypothesmith.from_node(libcst.FunctionDef)`` placed
   at top level, in classes and inside other functions. These find the shapes nobody writes by hand.
 * **TensorFlow-like modules** — built here from the shapes real projects use: every way of
-  importing TensorFlow, docstrings and ``from __future__`` lines, methods with ``@staticmethod``
-  and friends, existing ``@tf.function`` decorators with and without arguments, nested
-  functions, comments between decorators, several indentation units, CRLF files and files
-  without a final newline. These are where the rewriter's TF-specific logic does real work.
+  importing TensorFlow (also only under ``TYPE_CHECKING``, and inside function bodies),
+  docstrings and ``from __future__`` lines, ``__all__``, methods with ``@staticmethod`` and
+  friends, existing ``@tf.function`` decorators with and without arguments, user decorators,
+  nested functions, a function defined in both branches of an ``if``, parameters and class
+  attributes that shadow ``tf`` or ``function``, comments and blank lines between decorators,
+  tabs or 2 or 4 spaces, LF / CRLF / lone-CR files and files without a final newline. These are
+  where the rewriter's TensorFlow-specific logic does real work.
 
 Functions are found with ``ast`` (as the analysis finds them), so the tests also check that the
 rewriter addresses functions by the same qualname and ``def`` line the analysis reports.
@@ -26,16 +29,19 @@ c. forcing ADD / REMOVE / CONFIGURE on every function → the output compiles, t
    exactly the applicable changes, and fixing the output again changes nothing (fix twice == fix
    once, with the functions re-collected from the output as a second analysis would);
 d. every changed line is a decorator line of an edited function or a TensorFlow import line;
-e. ADD then REMOVE on every function of a module without TensorFlow gives the input back.
+e. ADD then REMOVE on every function of a module without TensorFlow gives the input back;
+f. the reduced rewrite that ``fix`` uses for large modules equals the full rewrite.
 
-On the TensorFlow-like modules the results are also checked for meaning: after ADD every
-function carries exactly one decorator that resolves to ``tensorflow.function`` through an import
-that runs before the function is defined; after REMOVE none does and no TensorFlow import is left
-unused; after CONFIGURE every hybrid function's decorator passes ``reduce_retracing=True`` and
-keeps its other arguments.
+On the TensorFlow-like modules the results are also checked for meaning, resolving names by
+scope as Python does: after ADD every function carries exactly one decorator that resolves to
+``tensorflow.function``, innermost when it is new, through an import that has run when the
+decorator runs (an import is added exactly when no TensorFlow name reaches the function); after
+REMOVE none does and no TensorFlow import that only a removed decorator used is left; after
+CONFIGURE every hybrid function's decorator passes ``reduce_retracing=True`` and keeps its other
+arguments, and a new ``input_signature`` names ``TensorSpec`` the way the module reaches it.
 
 The helpers (``collect_functions``, ``assert_local_edit`` ...) are also used by the Keras stress
-test beside this file.
+test beside this file. ``HYBRIDIZE_PROPERTY_SCALE`` multiplies the example counts.
 """
 
 from __future__ import annotations
@@ -553,9 +559,9 @@ def assert_meaning(before: str, result: Rewrite, action: ChangeAction) -> None:
                     assert kept.items() <= keywords.items(), ast.unparse(new_decorator)
     imports, old_imports = tensorflow_imports(tree), tensorflow_imports(old_tree)
     if action is ChangeAction.ADD and result.changed:
-        added = [ast.unparse(node) for node in imports]
-        for node in old_imports:
-            added.remove(ast.unparse(node))
+        added = [ast.unparse(statement) for statement in imports]
+        for statement in old_imports:
+            added.remove(ast.unparse(statement))
         assert set(added) <= {"import tensorflow as tf", "import tensorflow"}, added
         spell_without_import = all(
             any(binding.kind != OTHER for binding in found.context.values())
@@ -696,7 +702,8 @@ def _function(draw: st.DrawFn, style: Style, indent: str, depth: int, in_class: 
         [f"{indent}{decorator}"]
         for decorator in draw(st.lists(st.sampled_from(USER_DECORATORS), max_size=2))
     ]
-    if style.spellings and draw(st.booleans()):
+    hybrid: bool = draw(st.booleans())
+    if hybrid and style.spellings:
         blocks.append(draw(_tf_decorator(style, indent)))
     blocks = list(draw(st.permutations(blocks)))
     builtin = draw(st.sampled_from(("", *BUILTIN_DECORATORS))) if in_class else ""
@@ -887,9 +894,9 @@ def names_as_written(source: str) -> bool:
 SCALE = float(os.environ.get("HYBRIDIZE_PROPERTY_SCALE", "1"))
 """Multiplies every example count, for a thorough run (``HYBRIDIZE_PROPERTY_SCALE=20``)."""
 
-TF_SETTINGS = settings(max_examples=int(50 * SCALE), deadline=None)
+TF_SETTINGS = settings(max_examples=int(40 * SCALE), deadline=None)
 HYPOTHESMITH_SETTINGS = settings(
-    max_examples=int(15 * SCALE),
+    max_examples=int(12 * SCALE),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -957,6 +964,71 @@ def assert_reduction_is_invisible(source: str, action: ChangeAction, data: st.Da
         difflib.unified_diff(split_lines(full.source), split_lines(reduced.source))
     )
     assert reduced.outcomes == full.outcomes
+
+
+SIGNATURE = "[tf.TensorSpec(shape=[None], dtype=tf.float32)]"
+"""An argument naming TensorFlow, spelled the canonical way (``tf.``) as changes spell it."""
+
+
+@TF_SETTINGS
+@given(tf_modules())
+def test_tf_configure_spells_tensorflow_in_arguments_as_the_module_does(source: str) -> None:
+    """A new ``input_signature`` names ``TensorSpec`` and ``float32``; the rewriter re-spells
+    the canonical ``tf.`` the way each decorator can reach TensorFlow (hazards §D), importing
+    it when nothing reaches. The result must compile, stay local, be a fixpoint, and name
+    exactly the canonical signature through names bound to TensorFlow before they are used."""
+    arguments = (("input_signature", SIGNATURE),)
+    sites = collect_functions(source)
+    changes = [Change(s.qualname, s.line, ChangeAction.CONFIGURE, arguments) for s in sites]
+    result = rewrite_source(source, changes)
+    assert compiles(result.source), result.source
+    assert_local_edit(source, result)
+    again_changes = [
+        Change(s.qualname, s.line, ChangeAction.CONFIGURE, arguments)
+        for s in collect_functions(result.source)
+    ]
+    assert rewrite_source(result.source, again_changes).source == result.source
+    tree = parse(result.source)
+    lines = split_lines(result.source)
+    canonical = ast.unparse(ast.parse(SIGNATURE, mode="eval"))
+    for site, found in zip(sites, function_nodes(tree), strict=True):
+        if not site.hybrid:
+            continue
+        for decorator in found.tensorflow_decorators():
+            assert isinstance(decorator, ast.Call), ast.unparse(decorator)
+            values = [k.value for k in decorator.keywords if k.arg == "input_signature"]
+            assert len(values) == 1, ast.unparse(decorator)
+            spelled = _canonical_tensorflow(values[0], found, tree, lines)
+            assert spelled == canonical, f"{found.qualname}: {ast.unparse(values[0])}"
+
+
+def _canonical_tensorflow(
+    value: ast.expr, found: FoundFunction, tree: ast.Module, lines: Sequence[str]
+) -> str:
+    """``value`` with every way of reaching a TensorFlow name rewritten to ``tf.NAME``, after
+    checking that the name is bound to TensorFlow before the decorator runs."""
+    star = any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "tensorflow"
+        and node.names[0].name == "*"
+        for node in _runtime_imports(tree)
+    )
+
+    class Canonical(ast.NodeTransformer):
+        def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+            if isinstance(node.value, ast.Name):
+                binding = found.context.get(node.value.id)
+                if binding is not None and binding.kind == TENSORFLOW_MODULE:
+                    _assert_bound_before(tree, found, node, lines)
+                    return ast.Attribute(ast.Name("tf", ast.Load()), node.attr, ast.Load())
+            return self.generic_visit(node)
+
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if node.id in {"TensorSpec", "float32"} and node.id not in found.context and star:
+                return ast.Attribute(ast.Name("tf", ast.Load()), node.id, ast.Load())
+            return node
+
+    return ast.unparse(Canonical().visit(ast.parse(ast.unparse(value), mode="eval")))
 
 
 @HYPOTHESMITH_SETTINGS
