@@ -44,10 +44,13 @@ pytestmark = [
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 RUN_TIMEOUT = 180.0  # seconds per training subprocess (a run takes about 10 s)
 
-# The example is designed so that these two decisions are applicable and safe.
+# The example is designed so that these decisions are applicable and safe. ``eval_step`` gets
+# ``reduce_retracing=True``: it is fed batches of a dataset batched without drop_remainder and also
+# receives the model, so no complete input_signature exists.
 EXPECTED_APPLIED = {
     "mnist_trainer/train.py::train_step": "hybridize",
     "mnist_trainer/train.py::total_steps": "dehybridize",
+    "mnist_trainer/train.py::eval_step": "reconfigure",
 }
 
 # Training on the CPU with TF_DETERMINISTIC_OPS=1 is reproducible run to run, and in practice the
@@ -145,8 +148,9 @@ class Edit:
     path: str  # relative to the project root
     qualname: str
     line: int  # of the ``def``
-    kind: str  # "hybridize" / "dehybridize"
+    kind: str  # "hybridize" / "dehybridize" / "reconfigure"
     decorator: str  # for hybridize: the decorator to add, without "@"
+    arguments: tuple[tuple[str, str], ...] = ()  # for reconfigure: keywords to set
 
 
 def safe_edits(root: Path) -> list[Edit]:
@@ -158,7 +162,7 @@ def safe_edits(root: Path) -> list[Edit]:
         if not decision.applicable or decision.safety.value != "safe":
             continue
         kind = decision.kind.value
-        assert kind in ("hybridize", "dehybridize"), (
+        assert kind in ("hybridize", "dehybridize", "reconfigure"), (
             f"{facts.id}: this test does not know how to apply a {kind!r} decision "
             f"(transformation {dict(decision.transformation)})"
         )
@@ -166,8 +170,13 @@ def safe_edits(root: Path) -> list[Edit]:
         assert kind != "hybridize" or decorator == "tf.function", (
             f"{facts.id}: expected to add a plain @tf.function, the tool asks for @{decorator}"
         )
+        arguments = tuple(sorted(dict(decision.transformation.get("arguments", {})).items()))
+        assert kind != "reconfigure" or arguments, f"{facts.id}: reconfigure without arguments"
         edits.append(
-            Edit(facts.id, facts.path, facts.qualname, facts.location.line, kind, decorator)
+            Edit(
+                facts.id, facts.path, facts.qualname, facts.location.line, kind, decorator,
+                arguments,
+            )
         )
     return edits
 
@@ -208,6 +217,14 @@ def rewrite_source(source: str, edits: Sequence[Edit], relpath: str) -> str:
             newline = "\r\n" if def_line.endswith("\r\n") else "\n"
             # After any existing decorators: directly above the def line.
             operations.append((node.lineno - 1, "insert", 0, f"{indent}@{edit.decorator}{newline}"))
+        elif edit.kind == "reconfigure":
+            decorators = [d for d in node.decorator_list if is_tf_function(d)]
+            assert len(decorators) == 1 and not isinstance(decorators[0], ast.Call), (
+                f"{edit.function_id}: this test reconfigures a bare @tf.function only"
+            )
+            line = decorators[0].lineno - 1
+            settings = ", ".join(f"{k}={v}" for k, v in edit.arguments)
+            lines[line] = lines[line].replace("@tf.function", f"@tf.function({settings})", 1)
         else:
             decorators = [d for d in node.decorator_list if is_tf_function(d)]
             assert decorators, f"{edit.function_id}: dehybridize, but no @tf.function to remove"

@@ -4,7 +4,7 @@ Demo cases for ``hybridize``:
 
 * ``train_step`` does pure tensor work on tensor inputs and is called once per batch: a good
   ``@tf.function`` candidate, but it is not decorated.
-* ``eval_step`` is already a ``tf.function``.
+* ``eval_step`` is a ``tf.function`` fed batches whose size may vary: reduce_retracing=True.
 * ``report_step`` prints and converts a tensor with ``float``: it must stay eager.
 * ``total_steps`` is a ``tf.function`` that only ever sees Python ints: tracing buys nothing and
   every new pair of values traces again, so it should lose its decorator.

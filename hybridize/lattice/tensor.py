@@ -1,5 +1,6 @@
-"""Tensor types: a dtype, a shape, a kind (dense, ragged, sparse, variable) and whether the tensor
-may be a Keras symbolic tensor, joined pointwise."""
+"""Tensor types: a dtype, a shape, a kind (dense, ragged, sparse, variable), whether the tensor
+may be a Keras symbolic tensor and whether its shape is known to vary at run time, joined
+pointwise."""
 
 from __future__ import annotations
 
@@ -25,12 +26,18 @@ class TensorType:
     the left kind otherwise (callers never mix them).
 
     ``symbolic`` says the tensor may be a Keras symbolic tensor (``keras.Input(...)`` or a layer
-    applied to one): a two-point lattice, ``False`` below ``True``, joined by ``or``."""
+    applied to one): a two-point lattice, ``False`` below ``True``, joined by ``or``.
+
+    ``varying`` says the unknown dims of ``shape`` are known to take more than one value at run
+    time, so a ``tf.function`` receiving it re-traces: the elements of a dataset batched without
+    ``drop_remainder=True`` (the last batch is smaller). Also a two-point lattice joined by
+    ``or``; ``False`` claims nothing (a ``None`` dim may still be one unknown size)."""
 
     kind: TensorKind
     dtype: DType
     shape: Shape
     symbolic: bool = False
+    varying: bool = False
 
     @staticmethod
     def dense(dtype: str | DType | None = None, shape: Shape | None = None) -> TensorType:
@@ -42,6 +49,7 @@ class TensorType:
             and self.dtype.leq(other.dtype)
             and self.shape.leq(other.shape)
             and (other.symbolic or not self.symbolic)
+            and (other.varying or not self.varying)
         )
 
     def join(self, other: TensorType) -> TensorType:
@@ -50,6 +58,7 @@ class TensorType:
             self.dtype.join(other.dtype),
             self.shape.join(other.shape),
             self.symbolic or other.symbolic,
+            self.varying or other.varying,
         )
 
     def widen(self, other: TensorType) -> TensorType:
@@ -58,6 +67,7 @@ class TensorType:
             self.dtype.widen(other.dtype),
             self.shape.widen(other.shape),
             self.symbolic or other.symbolic,
+            self.varying or other.varying,
         )
 
     def with_dtype(self, dtype: DType) -> TensorType:
@@ -67,7 +77,7 @@ class TensorType:
         return attrs.evolve(self, shape=shape)
 
     def pretty(self) -> str:
-        mark = ", symbolic" if self.symbolic else ""
+        mark = (", symbolic" if self.symbolic else "") + (", varying" if self.varying else "")
         return f"{self.kind.value}[{self.dtype.pretty()}, {self.shape.pretty()}{mark}]"
 
 

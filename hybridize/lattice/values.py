@@ -391,9 +391,12 @@ class ModuleAtom(Atom):
 
 @attrs.frozen(slots=True)
 class DatasetAtom(Atom):
-    """A ``tf.data.Dataset`` whose elements are ``element``."""
+    """A ``tf.data.Dataset`` whose elements are ``element``; ``size`` is its number of elements
+    when known (a flat lattice: a known count below ``None``, any count). The size decides
+    whether batching leaves a smaller last batch, which makes a ``tf.function`` re-trace."""
 
     element: Value
+    size: int | None = None
 
     @property
     def key(self) -> Key:
@@ -404,18 +407,25 @@ class DatasetAtom(Atom):
         return "dataset"
 
     def leq(self, other: Atom) -> bool:
-        return isinstance(other, DatasetAtom) and self.element.leq(other.element)
+        return (
+            isinstance(other, DatasetAtom)
+            and self.element.leq(other.element)
+            and (other.size is None or other.size == self.size)
+        )
 
     def join(self, other: Atom) -> Atom:
         assert isinstance(other, DatasetAtom)
-        return DatasetAtom(self.element.join(other.element))
+        size = self.size if self.size == other.size else None
+        return DatasetAtom(self.element.join(other.element), size)
 
     def widen(self, other: Atom) -> Atom:
         assert isinstance(other, DatasetAtom)
-        return DatasetAtom(self.element.widen(other.element))
+        size = self.size if self.size == other.size else None
+        return DatasetAtom(self.element.widen(other.element), size)
 
     def pretty(self) -> str:
-        return f"dataset[{self.element.pretty()}]"
+        count = "" if self.size is None else f" of {self.size}"
+        return f"dataset[{self.element.pretty()}]{count}"
 
 
 @attrs.frozen(slots=True)

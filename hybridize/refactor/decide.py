@@ -11,6 +11,7 @@ nothing, and removing it is applicable only when no reason says the decorator mu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -22,6 +23,7 @@ from hybridize.refactor.model import (
     Category,
     Decision,
     DecisionKind,
+    EvidenceItem,
     Finding,
     Premise,
     Proof,
@@ -167,8 +169,8 @@ def _run(
     for rule in rules.values():
         if rule.applies is not Applies.BOTH and rule.applies is not wanted:
             continue
-        if not context.settings.enabled(rule.id):
-            continue
+        if rule.category is Category.SIGNATURE or not context.settings.enabled(rule.id):
+            continue  # signature rules explain reconfigure decisions only (``_reconfigure``)
         finding = rule.check(facts, context)
         if finding is not None:
             found.append(finding)
@@ -190,6 +192,14 @@ def _decide_eager(
         if speculative is not None:
             assumptions.insert(0, speculative)
     premises = _benefit_premises(facts) + _declared_pure(facts)
+    transformation: dict[str, Any] = {"action": "add-decorator", "decorator": "tf.function"}
+    signature = None
+    if context.settings.input_signatures == "always":
+        signature, _, ignored = _signature(facts, context, rules)
+        if signature is not None:
+            assumptions.extend(ignored)
+            transformation["arguments"] = {"input_signature": signature}
+            premises += _signature_premises(facts, signature)
     return Decision(
         facts.id,
         DecisionKind.HYBRIDIZE,
@@ -197,7 +207,8 @@ def _decide_eager(
         (),
         ("tensor inputs, tensor work, repeated calls and nothing that tracing would change",),
         Proof(premises, tuple(assumptions)),
-        {"action": "add-decorator", "decorator": "tf.function"},
+        transformation,
+        input_signature=signature,
     )
 
 
@@ -221,8 +232,141 @@ def _decide_hybrid(
             assumptions,
             {"action": "remove-decorator"} if applicable else {},
         )
+    reconfigure = _reconfigure(facts, context, rules, by_reason)
+    if reconfigure is not None:
+        return reconfigure
     optimal = by_reason.get("already-optimal")
     return _decision(facts, DecisionKind.NONE, False, [optimal] if optimal else [], (), {})
+
+
+def _signature(
+    facts: FunctionFacts, context: RuleContext, rules: Mapping[str, Rule]
+) -> tuple[str | None, list[Finding], list[Assumption]]:
+    """The inferred ``input_signature`` (canonical text) when it is complete, else None; the
+    findings of the signature rules that withhold it; and a configuration assumption for each
+    such rule switched off that would have withheld it."""
+    blocks: list[Finding] = []
+    ignored: list[Assumption] = []
+    for rule in rules.values():
+        if rule.category is not Category.SIGNATURE or rule.id == "signature-mismatch":
+            continue
+        finding = rule.check(facts, context)
+        if finding is None:
+            continue
+        if context.settings.enabled(rule.id):
+            blocks.append(finding)
+        else:
+            ignored.append(_ignored_rule(rule.id, context))
+    specs = facts.signature.specs
+    if blocks or specs is None or len(specs) != len(facts.signature.parameters):
+        return None, blocks, ignored
+    return facts.signature.render(), blocks, ignored
+
+
+def _ignored_rule(reason: str, context: RuleContext) -> Assumption:
+    if reason in context.suppressed:
+        return Assumption(
+            id=f"configuration:{reason}",
+            kind=AssumptionKind.CONFIGURATION,
+            claim=f"{reason} does not apply (suppressed by a comment)",
+            at=context.suppressed_at,
+            discharge=f"remove {reason} from the `# hybridize: ignore[...]` comment",
+        )
+    return Assumption(
+        id=f"configuration:{reason}",
+        kind=AssumptionKind.CONFIGURATION,
+        claim=f"{reason} does not apply (the check is disabled by configuration)",
+        at=None,
+        discharge=f"enable {reason} again (remove it from --ignore / add it to --select)",
+    )
+
+
+def _signature_premises(facts: FunctionFacts, signature: str) -> tuple[Premise, ...]:
+    names = ", ".join(facts.signature.parameters)
+    return (
+        Premise(
+            f"every call site fits input_signature={signature} ({names})",
+            facts.location,
+            tuple(EvidenceItem(e.location, e.detail) for e in facts.call_sites),
+        ),
+    )
+
+
+def _reconfigure(
+    facts: FunctionFacts,
+    context: RuleContext,
+    rules: Mapping[str, Rule],
+    by_reason: Mapping[str, Finding],
+) -> Decision | None:
+    """Hazards.md C: stop a hybrid function from re-tracing. An inferred, complete
+    ``input_signature`` when it re-traces (always, with ``--input-signatures always``);
+    ``reduce_retracing=True`` when it re-traces and no complete signature exists; never a
+    change to a declared signature, whose contradictions are reported instead. A static shape
+    read of a varying axis blocks both: each relaxes that axis to ``None``."""
+    settings = context.settings
+    if settings.input_signatures == "never":
+        return None
+    if facts.signature.declared_text is not None:
+        rule = rules["signature-mismatch"]
+        mismatch = rule.check(facts, context) if settings.enabled(rule.id) else None
+        if mismatch is None:
+            return None
+        return _decision(facts, DecisionKind.RECONFIGURE, False, [mismatch], ())
+    retracing = by_reason.get("shape-retracing")
+    if retracing is None and settings.input_signatures != "always":
+        return None
+    signature, blocks, ignored = _signature(facts, context, rules)
+    assumptions = tuple(_reconfigure_assumptions(facts)) + tuple(ignored)
+    supporting = [retracing] if retracing is not None else []
+    static = [b for b in blocks if b.reason == "static-shape-read"]
+    if static:
+        if retracing is None:
+            return None
+        decision = _decision(facts, DecisionKind.RECONFIGURE, False, static, ())
+        proof = Proof(retracing.premises + decision.proof.premises, ())
+        return attrs.evolve(decision, proof=proof)
+    if signature is not None:
+        decision = _decision(
+            facts,
+            DecisionKind.RECONFIGURE,
+            True,
+            supporting,
+            assumptions,
+            {
+                "action": "set-arguments",
+                "name": "add-input-signature",
+                "arguments": {"input_signature": signature},
+            },
+        )
+        proof = Proof(
+            decision.proof.premises + _signature_premises(facts, signature),
+            decision.proof.assumptions,
+        )
+        messages = decision.messages or ("input_signature inferred (--input-signatures always)",)
+        return attrs.evolve(decision, proof=proof, messages=messages, input_signature=signature)
+    if retracing is None:
+        return None
+    if facts.decorator is not None and facts.decorator.args.get("reduce_retracing") == "True":
+        return None
+    return _decision(
+        facts,
+        DecisionKind.RECONFIGURE,
+        True,
+        [retracing, *blocks],
+        assumptions,
+        {
+            "action": "set-arguments",
+            "name": "reduce-retracing",
+            "arguments": {"reduce_retracing": "True"},
+        },
+    )
+
+
+def _reconfigure_assumptions(facts: FunctionFacts) -> Iterable[Assumption]:
+    """What a reconfigured decorator rests on: the call sites seen are all there are."""
+    for assumption in _analysis_assumptions(facts):
+        if assumption.kind in (AssumptionKind.EXTERNAL_CALLERS, AssumptionKind.TYPE_HINT):
+            yield assumption
 
 
 def _decision(
@@ -231,7 +375,7 @@ def _decision(
     applicable: bool,
     findings: list[Finding],
     assumptions: tuple[Assumption, ...],
-    transformation: Mapping[str, str] | None = None,
+    transformation: Mapping[str, Any] | None = None,
 ) -> Decision:
     premises: list[Premise] = []
     all_assumptions: list[Assumption] = list(assumptions)

@@ -30,6 +30,7 @@ class Category(enum.Enum):
     SAFETY = "safety"  # would tracing change what the program does?
     BENEFIT = "benefit"  # would it be faster?
     KEEP = "keep"  # must a hybrid function stay hybrid?
+    SIGNATURE = "signature"  # why no input_signature can be given (reconfigure)
     STATUS = "status"  # nothing to do
 
 

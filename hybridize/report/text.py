@@ -17,7 +17,10 @@ def plain(name: str, text: str) -> str:
 
 def decision_line(facts: FunctionFacts, decision: Decision, style: Style = plain) -> str:
     """``path:line:col: kind qualname — reasons [safe|conditional]``."""
-    kind = decision.kind.value if decision.applicable else f"keep ({decision.kind.value} blocked)"
+    name = decision.transformation.get("name")
+    kind = decision.kind.value + (f" ({name})" if decision.applicable and name else "")
+    if not decision.applicable:
+        kind = f"keep ({decision.kind.value} blocked)"
     if is_suppressed(decision):
         kind = f"keep ({decision.kind.value} suppressed)"
     colour = "green" if decision.applicable else "dim"
@@ -97,6 +100,11 @@ def explain(facts: FunctionFacts, decision: Decision) -> str:
         note = decision.suppression
         unused = f" (unused: {', '.join(note.unused)})" if note.unused else ""
         out.append(f"  suppressed by: {note.comment} [{note.at}]{unused}")
+    arguments = decision.transformation.get("arguments") or {}
+    if decision.applicable and decision.transformation:
+        action = decision.transformation.get("name") or decision.transformation.get("action")
+        settings = ", ".join(f"{k}={v}" for k, v in sorted(arguments.items()))
+        out.append(f"  transformation: {action}" + (f" ({settings})" if settings else ""))
     if decision.reasons:
         out.append("  reasons:")
         for reason, message in zip(decision.reasons, decision.messages, strict=False):

@@ -70,6 +70,31 @@ def _w_dataset(evaluation: Evaluation, inner: Value) -> Value:
     return Value.atom(DatasetAtom(inner))
 
 
+def _w_sliced_dataset(evaluation: Evaluation, inner: Value) -> Value:
+    """``Dataset.from_tensor_slices(inner)``: one element per row, so the size is the leading
+    dim that every leaf shares (when known)."""
+    sizes = {_leading_dim(atom) for atom in leaves(inner).atoms}
+    size = sizes.pop() if len(sizes) == 1 else None
+    element = structured(inner, slice_leaf, evaluation.origin)
+    return Value.atom(DatasetAtom(element, size))
+
+
+def _leading_dim(atom: Atom) -> int | None:
+    shape = atom.type.shape if isinstance(atom, TensorAtom) else None
+    if isinstance(atom, NDArrayAtom):
+        shape = atom.shape
+    if shape is None or not shape.dims:
+        return None
+    return shape.dims[0]
+
+
+def _w_dataset_of_self(evaluation: Evaluation, inner: Value) -> Value:
+    """A dataset with as many elements as the receiver (``map``)."""
+    receiver = evaluation.param("self")
+    source = receiver.only(DatasetAtom) if receiver is not None else None
+    return Value.atom(DatasetAtom(inner, source.size if source is not None else None))
+
+
 def _w_element(evaluation: Evaluation, inner: Value) -> Value:
     return iterate(inner)
 
@@ -216,6 +241,8 @@ WRAPPER_FUNCTIONS: Final[dict[str, WrapperFunction]] = {
     "dict": _w_list("dict"),
     "iterator": _w_iterator,
     "dataset": _w_dataset,
+    "sliced-dataset": _w_sliced_dataset,
+    "dataset-of-self": _w_dataset_of_self,
     "element": _w_element,
     "item": _w_item,
     "numpy": _w_numpy,
@@ -323,9 +350,17 @@ def _r_batch(evaluation: Evaluation, rule: Rule, dtype: str | None, shape: str |
     if dataset is None:
         return evaluation.unknown_result()
     dim: Dim = None
-    if shapes.const_bool(drop) is True:
-        dim = shapes.const_int(size)
-    return structured(iterate(dataset), batch_leaf(dim), evaluation.origin)
+    dropped = shapes.const_bool(drop)
+    batch = shapes.const_int(size)
+    source = dataset.only(DatasetAtom)
+    count = source.size if source is not None else None
+    if dropped is True:
+        dim = batch
+    elif batch is not None and count is not None and count % batch == 0:
+        dim = batch
+    # without drop_remainder the last batch is smaller, unless the size is known to divide
+    varying = (drop is None or dropped is False) and dim is None
+    return structured(iterate(dataset), batch_leaf(dim, varying), evaluation.origin)
 
 
 def _r_zip(evaluation: Evaluation, rule: Rule, dtype: str | None, shape: str | None) -> Value:

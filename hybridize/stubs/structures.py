@@ -223,12 +223,16 @@ def sequence_items(value: Value) -> tuple[Value, ...] | None:
     return None
 
 
-def batch_leaf(dim: Dim) -> Callable[[Atom], Value]:
+def batch_leaf(dim: Dim, varying: bool = False) -> Callable[[Atom], Value]:
+    """Batch a dataset element: prepend the batch dim. ``varying``: batches of several sizes
+    (``drop_remainder`` not set: the last batch is smaller unless the size divides evenly),
+    which makes a ``tf.function`` fed by them re-trace."""
+
     def leaf(atom: Atom) -> Value:
         if isinstance(atom, TensorAtom):
-            return Value.atom(
-                TensorAtom(attrs.evolve(atom.type, shape=shapes.prepend(atom.type.shape, dim)))
-            )
+            shape = shapes.prepend(atom.type.shape, dim)
+            marked = atom.type.varying or varying
+            return Value.atom(TensorAtom(attrs.evolve(atom.type, shape=shape, varying=marked)))
         if isinstance(atom, UnknownAtom):
             return Value.atom(atom)
         return Value.unknown(UnknownReason.UNMODELLED_CALL, None, f"batch of {atom.type_name}")

@@ -76,6 +76,8 @@ RETURN_RULES: Final[dict[str, str]] = {
     "tuple-of:N1=R1;N2=R2;...": "a named tuple: items R1, R2 also read as the attributes .N1, .N2",
     "iterator:R": "a new iterator yielding R",
     "dataset:R": "a tf.data.Dataset whose element is R",
+    "sliced-dataset:R": "Dataset.from_tensor_slices(R): its element, and its size when known",
+    "dataset-of-self:R": "a dataset whose element is R, as many elements as the receiver",
     "element:R": "the element of iterating R (tensor: first dim dropped; dataset: its element)",
     "item:R": "the element stored in container R (dict: its values)",
     "numpy:R": "R with every tensor converted to an ndarray",
@@ -135,7 +137,8 @@ _BARE_HEADS: Final[frozenset[str]] = frozenset(
 
 WRAPPERS: Final[frozenset[str]] = frozenset(
     {
-        "list", "tuple", "set", "dict", "iterator", "dataset", "element", "item", "numpy",
+        "list", "tuple", "set", "dict", "iterator", "dataset", "sliced-dataset",
+        "dataset-of-self", "element", "item", "numpy",
         "tensors", "data-tensors", "structure", "leaves", "slices", "unbatch", "iter",
         "shape-of", "dtype-of", "rank-of", "len", "keys", "values", "pairs", "to-list",
         "to-tuple", "to-set", "type-of",

@@ -113,6 +113,8 @@ class Observation:
     value: Value
     location: Location
     detail: str
+    #: The parameter was not passed here: ``value`` is its default.
+    defaulted: bool = False
 
 
 @attrs.define
@@ -1364,7 +1366,7 @@ class Analysis:
             if name in kwargs:
                 return kwargs.pop(name), f"keyword from {caller}"
             if name in defaults:
-                return defaults[name], "default value"
+                return defaults[name], DEFAULT_VALUE
             return Value.unknown(UnknownReason.STAR_ARGS, location, unknown_detail), missing
 
         for index, arg in enumerate(positional):
@@ -1437,6 +1439,10 @@ class Analysis:
         return values
 
 
+#: The detail of an observation where a parameter was not passed and took its default.
+DEFAULT_VALUE = "default value"
+
+
 def _observe(
     observed: dict[str, dict[Location, Observation]],
     name: str,
@@ -1446,15 +1452,18 @@ def _observe(
 ) -> None:
     """Record what parameter ``name`` received at ``location`` (one record per call site, its
     value joined over contexts and rounds)."""
+    defaulted = detail == DEFAULT_VALUE
     sites = observed.get(name)
     if sites is None:
-        observed[name] = {location: Observation(value, location, detail)}
+        observed[name] = {location: Observation(value, location, detail, defaulted)}
         return
     previous = sites.get(location)
     if previous is None:
-        sites[location] = Observation(value, location, detail)
-    elif not value.leq(previous.value):
-        sites[location] = Observation(previous.value.join(value), location, previous.detail)
+        sites[location] = Observation(value, location, detail, defaulted)
+    elif not value.leq(previous.value) or previous.defaulted != defaulted:
+        sites[location] = Observation(
+            previous.value.join(value), location, previous.detail, previous.defaulted and defaulted
+        )
 
 
 def _evaluate_quietly(frame: Frame, node: ast.expr) -> Value:

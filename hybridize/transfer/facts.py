@@ -34,6 +34,7 @@ from hybridize.project.model import FunctionInfo, Suppression, SymbolKind
 from hybridize.stubs.aliases import canonical
 from hybridize.transfer.analysis import TF_FUNCTION, Analysis, CallEdge
 from hybridize.transfer.callgraph import called_repeatedly, recursive_functions, traced_functions
+from hybridize.transfer.signature import SignatureFacts, infer_signature
 from hybridize.transfer.summary import DtypeUse, HazardSite, Summary
 
 MAX_EVIDENCE = 8
@@ -157,6 +158,8 @@ class FunctionFacts:
     #: ``conflicting-dtypes``: NumPy-array parameter -> the dtypes it must take at once (its own
     #: first when known, then those of the tensors it meets), for parameters that conflict.
     dtype_conflicts: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: The input signature its call sites allow, re-tracing evidence, the declared signature.
+    signature: SignatureFacts = attrs.field(factory=SignatureFacts)
 
     def fact(self, name: str) -> Tri:
         return self.facts[name]
@@ -204,6 +207,7 @@ class FunctionFacts:
             ],
             "tensor_iterations": [str(loc) for loc in self.tensor_iterations],
             "exception_loops": [str(loc) for loc in self.exception_loops],
+            "signature": self.signature.to_json(),
         }
 
 
@@ -359,6 +363,12 @@ def compute_facts(
                 iterations_accumulate=summary.iterations_accumulate if summary else (),
                 dtype_conflicts={p: dtypes for p, (dtypes, _) in conflicts.items()},
                 suppression=_suppression(project, fn),
+                signature=infer_signature(
+                    project,
+                    fn,
+                    analysis.observations.get(fid, {}),
+                    _declared_signature(analysis, fn) if hybrid[fid] else None,
+                ),
             )
         )
     return result
@@ -724,6 +734,18 @@ def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:
         location, options = wrapped
         text = "tf.function(" + ", ".join(f"{k}={v}" for k, v in sorted(options.items())) + ")"
         return Decorator(text, options, location)
+    return None
+
+
+def _declared_signature(analysis: Analysis, fn: FunctionInfo) -> ast.expr | None:
+    """The ``input_signature=`` expression of ``fn``'s ``tf.function`` decorator, if any."""
+    for decorator in fn.decorators:
+        if isinstance(decorator, ast.Call) and _resolves_to(
+            analysis, fn, decorator.func, TF_FUNCTION
+        ):
+            for keyword in decorator.keywords:
+                if keyword.arg == "input_signature":
+                    return keyword.value
     return None
 
 

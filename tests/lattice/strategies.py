@@ -124,7 +124,7 @@ def tensor_kinds() -> st.SearchStrategy[TensorKind]:
 def tensor_types(kind: TensorKind | None = None) -> st.SearchStrategy[TensorType]:
     """Tensor types of ``kind`` (any kind when ``None``)."""
     kinds = tensor_kinds() if kind is None else st.just(kind)
-    return st.builds(TensorType, kinds, dtypes(), shapes(), st.booleans())
+    return st.builds(TensorType, kinds, dtypes(), shapes(), st.booleans(), st.booleans())
 
 
 def tensor_type_bottom(kind: TensorKind) -> TensorType:
@@ -132,7 +132,7 @@ def tensor_type_bottom(kind: TensorKind) -> TensorType:
 
 
 def tensor_type_top(kind: TensorKind) -> TensorType:
-    return TensorType(kind, DType.TOP, Shape.UNKNOWN, symbolic=True)
+    return TensorType(kind, DType.TOP, Shape.UNKNOWN, symbolic=True, varying=True)
 
 
 # -- effects ------------------------------------------------------------------------------------
@@ -264,7 +264,11 @@ def _extend(children: st.SearchStrategy[Value]) -> st.SearchStrategy[Value]:
     return st.one_of(
         _containers(children),
         _containers(children),  # twice: containers are the most common nesting
-        children.map(lambda v: Value.atom(DatasetAtom(v))),
+        st.builds(
+            lambda v, n: Value.atom(DatasetAtom(v, n)),
+            children,
+            st.one_of(st.none(), st.integers(0, 5)),
+        ),
         st.builds(lambda v, o: Value.atom(IteratorAtom(v, o)), children, origin_sets()),
         st.builds(
             lambda ref, v: Value.atom(CallableAtom(ref, v)), st.sampled_from(FUNCTIONS), children

@@ -42,10 +42,15 @@ def test_python_only_tf_function_is_dehybridized(
     assert "no-tensor-parameters" in reasons
 
 
-def test_correct_tf_function_is_left_alone(
+def test_retracing_tf_function_is_reconfigured(
     decisions: dict[str, tuple[str, bool, tuple[str, ...], str]],
 ) -> None:
-    assert decisions["eval_step"] == ("none", False, ("already-optimal",), "safe")
+    assert decisions["eval_step"] == (
+        "reconfigure",
+        True,
+        ("shape-retracing", "non-tensor-parameter"),
+        "safe",
+    )
 
 
 def test_side_effects_block_hybridization(
