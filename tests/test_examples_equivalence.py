@@ -487,7 +487,8 @@ def test_safe_decisions_preserve_training_results(tmp_path: Path) -> None:
 
 def check_edits_landed(root: Path, edits: Iterable[Edit]) -> None:
     """Each hybridized function now has ``@tf.function`` as its last decorator; each
-    dehybridized one has no ``tf.function`` decorator left; ``tf`` is imported where needed."""
+    dehybridized one has no ``tf.function`` decorator left; each reconfigured one has its
+    keywords set; ``tf`` is imported where needed."""
     trees: dict[str, ast.Module] = {}
     for edit in edits:
         tree = trees.setdefault(
@@ -500,6 +501,10 @@ def check_edits_landed(root: Path, edits: Iterable[Edit]) -> None:
             assert node.decorator_list and is_tf_function(node.decorator_list[-1]), edit
             assert len(tf_decorators) == 1, edit
             assert imports_tf(tree), f"{edit.path} does not import tensorflow as tf"
+        elif edit.kind == "reconfigure":
+            assert len(tf_decorators) == 1 and isinstance(tf_decorators[0], ast.Call), edit
+            keywords = {k.arg: ast.unparse(k.value) for k in tf_decorators[0].keywords}
+            assert all(keywords.get(k) == v for k, v in edit.arguments), (edit, keywords)
         else:
             assert not tf_decorators, edit
 
