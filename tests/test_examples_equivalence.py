@@ -172,9 +172,18 @@ def safe_edits(root: Path) -> list[Edit]:
         )
         arguments = tuple(sorted(dict(decision.transformation.get("arguments", {})).items()))
         assert kind != "reconfigure" or arguments, f"{facts.id}: reconfigure without arguments"
+        assert kind != "hybridize" or {k for k, _ in arguments} <= {
+            "reduce_retracing",
+            "input_signature",
+        }
         edits.append(
             Edit(
-                facts.id, facts.path, facts.qualname, facts.location.line, kind, decorator,
+                facts.id,
+                facts.path,
+                facts.qualname,
+                facts.location.line,
+                kind,
+                decorator,
                 arguments,
             )
         )
@@ -216,7 +225,9 @@ def rewrite_source(source: str, edits: Sequence[Edit], relpath: str) -> str:
             )
             newline = "\r\n" if def_line.endswith("\r\n") else "\n"
             # After any existing decorators: directly above the def line.
-            operations.append((node.lineno - 1, "insert", 0, f"{indent}@{edit.decorator}{newline}"))
+            settings = ", ".join(f"{k}={v}" for k, v in edit.arguments)
+            decorator = f"{edit.decorator}({settings})" if settings else edit.decorator
+            operations.append((node.lineno - 1, "insert", 0, f"{indent}@{decorator}{newline}"))
         elif edit.kind == "reconfigure":
             decorators = [d for d in node.decorator_list if is_tf_function(d)]
             assert len(decorators) == 1 and not isinstance(decorators[0], ast.Call), (
@@ -501,11 +512,11 @@ def check_edits_landed(root: Path, edits: Iterable[Edit]) -> None:
             assert node.decorator_list and is_tf_function(node.decorator_list[-1]), edit
             assert len(tf_decorators) == 1, edit
             assert imports_tf(tree), f"{edit.path} does not import tensorflow as tf"
-        elif edit.kind == "reconfigure":
+        if edit.kind in ("hybridize", "reconfigure") and edit.arguments:
             assert len(tf_decorators) == 1 and isinstance(tf_decorators[0], ast.Call), edit
             keywords = {k.arg: ast.unparse(k.value) for k in tf_decorators[0].keywords}
             assert all(keywords.get(k) == v for k, v in edit.arguments), (edit, keywords)
-        else:
+        if edit.kind == "dehybridize":
             assert not tf_decorators, edit
 
 

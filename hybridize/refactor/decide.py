@@ -193,13 +193,11 @@ def _decide_eager(
             assumptions.insert(0, speculative)
     premises = _benefit_premises(facts) + _declared_pure(facts)
     transformation: dict[str, Any] = {"action": "add-decorator", "decorator": "tf.function"}
-    signature = None
-    if context.settings.input_signatures == "always":
-        signature, _, ignored = _signature(facts, context, rules)
-        if signature is not None:
-            assumptions.extend(ignored)
-            transformation["arguments"] = {"input_signature": signature}
-            premises += _signature_premises(facts, signature)
+    signature, arguments, extra = _new_decorator_arguments(facts, context, rules)
+    if arguments:
+        transformation["arguments"] = arguments
+        premises += extra.premises
+        assumptions.extend(extra.assumptions)
     return Decision(
         facts.id,
         DecisionKind.HYBRIDIZE,
@@ -237,6 +235,34 @@ def _decide_hybrid(
         return reconfigure
     optimal = by_reason.get("already-optimal")
     return _decision(facts, DecisionKind.NONE, False, [optimal] if optimal else [], (), {})
+
+
+def _new_decorator_arguments(
+    facts: FunctionFacts, context: RuleContext, rules: Mapping[str, Rule]
+) -> tuple[str | None, dict[str, str], Proof]:
+    """The arguments of a ``@tf.function`` being added, so that the next analysis finds
+    nothing to reconfigure (``fix`` twice changes nothing): the inferred ``input_signature``
+    when the function would re-trace (always, with ``--input-signatures always``), else
+    ``reduce_retracing=True`` when it would re-trace and shapes may be relaxed."""
+    mode = context.settings.input_signatures
+    if mode == "never":
+        return None, {}, Proof((), ())
+    retracing = (
+        rules["shape-retracing"].check(facts, context)
+        if context.settings.enabled("shape-retracing")
+        else None
+    )
+    if retracing is None and mode != "always":
+        return None, {}, Proof((), ())
+    signature, blocks, ignored = _signature(facts, context, rules)
+    supporting = retracing.premises if retracing is not None else ()
+    if signature is not None:
+        premises = supporting + _signature_premises(facts, signature)
+        return signature, {"input_signature": signature}, Proof(premises, tuple(ignored))
+    if retracing is None or any(b.reason == "static-shape-read" for b in blocks):
+        return None, {}, Proof((), ())
+    premises = supporting + tuple(p for b in blocks for p in b.premises)
+    return None, {"reduce_retracing": "True"}, Proof(premises, ())
 
 
 def _signature(
