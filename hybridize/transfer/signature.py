@@ -44,6 +44,8 @@ from hybridize.transfer.analysis import Observation
 from hybridize.transfer.shape_reads import WHOLE, ShapeRead, iter_axes, static_shape_reads
 
 MAX_SITES = 8
+#: Distinct argument types compared per parameter when looking for re-tracing.
+MAX_DISTINCT = 32
 
 #: Reason ids of the causes that withhold a signature (one rule module each in refactor/rules).
 DTYPE_DISAGREEMENT = "dtype-disagreement"
@@ -231,8 +233,9 @@ def infer_signature(
                 )
             )
     blocks.extend(_unbindable(fn, observations))
-    reads = static_shape_reads(project, fn)
-    blocks.extend(_read_blocks(_relaxed_shapes(sites), reads))
+    relaxed = _relaxed_shapes(sites)
+    reads = static_shape_reads(project, fn) if relaxed else ()  # only tensor parameters matter
+    blocks.extend(_read_blocks(relaxed, reads))
     retracing = _retracing(positional, sites)
     declared_specs = _declared(project, fn, declared) if declared is not None else None
     mismatches: tuple[Site, ...] = ()
@@ -452,11 +455,21 @@ def _read_blocks(shapes: dict[str, Shape], reads: Sequence[ShapeRead]) -> list[S
 
 def _retracing(positional: Sequence[str], sites: dict[str, list[Observation]]) -> tuple[Site, ...]:
     """Evidence that the function traces more than once on tensor arguments: two call sites
-    passing tensors of different dtypes, ranks or known dims, or a tensor whose shape varies."""
+    passing tensors of different dtypes, ranks or known dims, or a tensor whose shape varies.
+
+    Call sites are grouped by the tensor types they pass first (a function called from
+    thousands of places passes few distinct types), so the comparison is over distinct types."""
     evidence: list[Site] = []
     for name in positional:
-        observed = [(o, _tensor_leaves(o.value)) for o in sites.get(name, [])]
-        for observation, leaves in observed:
+        groups: dict[tuple[tuple[str, TensorType], ...], Observation] = {}
+        for observation in sites.get(name, []):
+            leaves = _tensor_leaves(observation.value)
+            if not leaves:
+                continue
+            key = tuple(sorted(leaves.items(), key=lambda item: item[0]))
+            if key in groups:
+                continue
+            groups[key] = observation
             if any(leaf.varying for leaf in leaves.values()):
                 evidence.append(
                     Site(
@@ -466,9 +479,10 @@ def _retracing(positional: Sequence[str], sites: dict[str, list[Observation]]) -
                         "dataset size is known to be a multiple of the batch size",
                     )
                 )
-        for i, (first, first_leaves) in enumerate(observed):
-            for second, second_leaves in observed[i + 1 :]:
-                if _differ(first_leaves, second_leaves):
+        distinct = list(groups.items())[:MAX_DISTINCT]
+        for i, (first_key, first) in enumerate(distinct):
+            for second_key, second in distinct[i + 1 :]:
+                if _differ(dict(first_key), dict(second_key)):
                     evidence.append(
                         Site(
                             first.location,
