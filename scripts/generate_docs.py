@@ -142,6 +142,7 @@ APPLIES_DOCS: Mapping[str, str] = {
 
 @attrs.frozen
 class AssumptionDoc:
+    short: str  # the claim, in one line (the table at the top)
     meaning: str
     arises: str
     discharge: str
@@ -150,6 +151,7 @@ class AssumptionDoc:
 
 ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
     "speculative-name": AssumptionDoc(
+        short="the parameters are taken to be tensors because of the function's name",
         meaning="Nothing is known of the function's parameters, and `hybridize` guessed from the "
         "function's *name* that they are tensors: the function is named like a training, "
         "evaluation or inference step (`train_step`, `test_step`, `eval_step`, "
@@ -161,17 +163,15 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "call site in the analysed code and no annotation that says what its parameters are. "
         "On an eager function it makes `hybridize` possible (conditional) where "
         "[`unknown-parameters`](reasons/unknown-parameters.md) would otherwise block it. On a "
-        "`tf.function` the same guess protects the decorator from removal by "
-        "[`no-tensor-parameters`](reasons/no-tensor-parameters.md) (that decision is not "
-        "applicable, so it carries no assumption).",
+        "`tf.function` the same guess keeps "
+        "[`no-tensor-parameters`](reasons/no-tensor-parameters.md) from counting as a reason "
+        "to remove the decorator.",
         discharge="Give the analysis real evidence, and the assumption disappears:\n\n"
         "* annotate the parameters (`def train_step(self, images: tf.Tensor, labels: "
         "tf.Tensor)`); the guess is then replaced by a [`type-hint`](#type-hint) assumption, "
         "which itself is discharged by a call site;\n"
-        "* analyse the code that calls the function (pass its directory too, or widen "
-        "`include`), so the call sites show what it receives;\n"
-        "* or declare the function in `entry-points` *and* annotate it, when a framework calls "
-        "it from code you do not analyse.\n\n"
+        "* or analyse the code that calls the function (pass its directory too, or widen "
+        "`include`), so the call sites show what it receives.\n\n"
         "`--no-speculative` turns the guesses off: the function is then blocked by "
         "`unknown-parameters` instead of being hybridized on a guess.",
         example="- (speculative-name) model, x receive tensors, because its name looks like a "
@@ -180,14 +180,15 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "the code that calls it",
     ),
     "type-hint": AssumptionDoc(
+        short="a parameter is taken to be what its annotation says",
         meaning="What a parameter receives comes only from its annotation (`x: tf.Tensor`, "
         "`images: np.ndarray`, `x: tf.RaggedTensor`): no call site in the analysed code shows "
         "a value. Python does not check annotations at run time, so the decision rests on the "
         "annotation being true for every caller.",
-        arises="In `hybridize` decisions and in `reconfigure` decisions (an inferred "
-        "`input_signature` built from annotations) of functions whose parameters are known "
-        "only from their annotations, typically public functions of a library that nothing in "
-        "the analysed code calls.",
+        arises="In applicable `hybridize`, `dehybridize` and `reconfigure` decisions (an "
+        "`input_signature` inferred from annotations) on functions whose parameters are known "
+        "only from their annotations: typically functions of a library that nothing in the "
+        "analysed code calls.",
         discharge="Analyse code that calls the function, so that the call sites supply the "
         "values (the annotation then only confirms them), or check by hand that every caller "
         "passes what the annotation says (a type checker such as mypy or pyright checks the "
@@ -197,15 +198,17 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "    discharge: call the function from the analysed code, or check the annotation",
     ),
     "unmodelled-call": AssumptionDoc(
+        short="a call to code the analysis cannot see has no effect that matters",
         meaning="The function (or something it calls) calls code that is neither in the "
         "analysed project nor described by `hybridize`'s library models: a third-party "
         "package, a module outside the analysed paths, a callback whose target is unknown. "
         "`hybridize` cannot see what it does, so a Python side effect, an eager-only call or "
         "a NumPy conversion inside it would go unnoticed. The decision assumes the call has "
         "no effect that matters under tracing.",
-        arises="In `hybridize` decisions (the safety facts such as `python_side_effects` are "
-        "then *maybe* rather than *no*) and in applicable `dehybridize` decisions, one "
-        "assumption per unmodelled call site, located at the call.",
+        arises="In applicable `hybridize` decisions (the safety facts such as "
+        "`python_side_effects` are then *maybe* rather than *no*, as `explain` shows) and "
+        "applicable `dehybridize` decisions: one assumption per unmodelled call, located at "
+        "the call.",
         discharge="Check that the callee has no Python side effects (no `print`, logging, "
         "file or network I/O, global state, Python or NumPy randomness) and does only "
         "TensorFlow work on tensors. Then either:\n\n"
@@ -220,32 +223,35 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "it has no Python side effects",
     ),
     "stub-default": AssumptionDoc(
+        short="a TensorFlow API without a hand-written model has no Python side effects",
         meaning="The function calls a TensorFlow API that has no hand-written model in "
         "`hybridize/stubs/models/`. Its result type comes from the `types-tensorflow` stubs "
         "(does it return a tensor?), and its effects are *assumed*: no Python side effect, "
         "nothing eager-only.",
-        arises="In decisions on functions that call less common TensorFlow APIs (for example "
+        arises="In applicable `hybridize` and `dehybridize` decisions on functions that call "
+        "less common TensorFlow APIs (for example "
         "`tf.linalg.expm`). The common API surface (math, nn, array ops, `tf.data`, Keras "
         "layers, models and optimizers, ...) is modelled and raises no such assumption.",
         discharge="Check in the TensorFlow documentation that the API is an ordinary graph "
         "op: it does not need concrete values (`.numpy()`), has no Python side effects and "
         "does not create variables. A hand-written model of the API in "
         "`hybridize/stubs/models/` discharges it (contributions welcome). `assume-pure` does "
-        "not apply to it: that setting covers calls that have no model at all, and a "
-        "TensorFlow API always has at least the default one.",
+        "not discharge it: that setting covers calls that have no model at all, and the "
+        "stubs give this API a default one.",
         example="- (stub-default) tensorflow.linalg.expm has no effect that matters "
         "[ops.py:16:9]\n"
         "    discharge: check that the TensorFlow API has no Python side effects; a "
         "hand-written model discharges it",
     ),
     "dynamic-feature": AssumptionDoc(
+        short="a dynamic construct (`getattr`, `exec`, ...) has no effect that matters",
         meaning="The function uses a dynamic Python feature whose result static analysis "
         "cannot know: `getattr`/`setattr` with a computed name, `eval`/`exec`, `__dict__` "
         "access, `super()` that cannot be resolved, an exception object, a value sent into a "
         "generator, a key that may not be in a dict. The value it produces is unknown, and so "
         "is what is done with it; the decision assumes it has no effect that matters.",
-        arises="In decisions on functions (or callees) that use such constructs, located at "
-        "the construct.",
+        arises="In applicable `hybridize` and `dehybridize` decisions on functions (or "
+        "callees) that use such constructs, located at the construct.",
         discharge="Replace the dynamic construct by a static one where you can (call the "
         "function by name instead of `getattr(module, name)(...)`, a dict of functions "
         "instead of `eval`), or check by hand that it does nothing that tracing would change: "
@@ -255,12 +261,14 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "check it by hand",
     ),
     "unsupported-syntax": AssumptionDoc(
+        short="syntax the analysis does not model has no effect that matters",
         meaning="The function contains Python syntax that `hybridize`'s interpreter does not "
         "model (for example a `match` statement, a `type` alias statement, `await`, an "
         "unusual assignment target). The interpreter never crashes or stays silent on such a "
         "construct: it treats its value as unknown and records this assumption, at the "
         "construct.",
-        arises="In decisions on functions (or callees) that use such syntax.",
+        arises="In applicable `hybridize` and `dehybridize` decisions on functions (or "
+        "callees) that use such syntax, located at the construct.",
         discharge="Check the construct by hand: whatever it executes must have no Python "
         "side effects and must work on symbolic tensors. Rewriting it with modelled syntax "
         "(an `if`/`elif` chain instead of `match`) discharges it. Please report constructs "
@@ -269,23 +277,27 @@ ASSUMPTION_DOCS: Mapping[str, AssumptionDoc] = {
         "    discharge: check the construct by hand: the analysis does not model it",
     ),
     "external-callers": AssumptionDoc(
+        short="callers outside the analysed code pass what the analysed ones do",
         meaning="The function is public (its name does not start with `_`) and nothing in the "
         "analysed code calls it, so it may be called from code that was not analysed. The "
         "decision assumes those callers pass arguments like the ones it assumed (tensors from "
         "a speculative rule or an annotation) and, for a `reconfigure` decision, that they "
         "fit the proposed `input_signature` (a call that does not fit raises `TypeError`).",
-        arises="In `hybridize` and `reconfigure` decisions on public functions with no caller "
+        arises="In applicable `hybridize`, `dehybridize` and `reconfigure` decisions on public "
+        "functions with no caller "
         "in the analysed code: library entry points, functions called by a framework, "
         "functions called only from tests or scripts you did not pass to `hybridize`.",
         discharge="Analyse the code that calls the function (pass its paths too, or list them "
         "in `include`), or make the function private (rename it with a leading underscore) "
-        "when no outside code calls it.",
+        "when no outside code calls it. Listing it in `entry-points` does not discharge it: "
+        "that setting says the function is called repeatedly, not what it receives.",
         example="- (external-callers) callers outside the analysed code pass arguments like "
         "those assumed [train.py:5:1]\n"
         "    discharge: analyse the code that calls it, or make it private (leading "
         "underscore)",
     ),
     "configuration": AssumptionDoc(
+        short="a check switched off by configuration or a comment does not apply",
         meaning="A check that would have been run was switched off, so the decision rests on "
         "your word that it does not apply: a [safety](reasons/README.md#safety) reason for a "
         "function being hybridized, or a [signature](reasons/README.md#signature) reason that "
@@ -351,19 +363,27 @@ def parse_rule_doc(rule: Rule) -> RuleDoc:
 def _markdown(rule_id: str, section: str, lines: list[str]) -> str:
     """reStructuredText-ish docstring text to Markdown: a paragraph ending in ``::`` (or a lone
     ``::`` marker from ``Example::``) introduces an indented literal block, rendered as a
-    ``python`` fence; inline literals become backticks; line breaks are kept."""
+    ``python`` fence; inline literals (which may wrap across lines) become backticks; line
+    breaks are kept."""
     out: list[str] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        if prose:
+            out.append(_inline("\n".join(prose)))
+            prose.clear()
+
     index = 0
     while index < len(lines):
-        line = lines[index]
-        literal = line == "::" or (line.rstrip().endswith("::") and not line.startswith(" "))
+        line = lines[index].rstrip()
+        literal = line == "::" or (line.endswith("::") and not line.startswith(" "))
+        index += 1
         if not literal:
-            out.append(_inline(line.rstrip()))
-            index += 1
+            prose.append(line)
             continue
         if line != "::":
-            out.append(_inline(line.rstrip()[:-1]))  # "text::" reads "text:"
-        index += 1
+            prose.append(line[:-1])  # "text::" reads "text:"
+        flush()
         block: list[str] = []
         while index < len(lines) and (not lines[index].strip() or lines[index].startswith(" ")):
             block.append(lines[index])
@@ -371,9 +391,8 @@ def _markdown(rule_id: str, section: str, lines: list[str]) -> str:
         code = textwrap.dedent("\n".join(block)).strip("\n")
         if not code:
             raise DocsError(f"{rule_id}: the {section!r} section announces a block but has none")
-        if out and out[-1]:
-            out.append("")
-        out.extend(["```python", code, "```", ""])
+        out.extend(["", "```python", code, "```", ""])
+    flush()
     return _squeeze("\n".join(out))
 
 
@@ -384,7 +403,15 @@ def _sentence(text: str) -> str:
 
 
 def _inline(text: str) -> str:
-    return re.sub(r"``(.+?)``", r"`\1`", text)
+    """reST inline literals (double backticks) to Markdown code spans (single backticks); a
+    literal that wraps keeps its line break, which Markdown reads as a space."""
+    return re.sub(r"``(.+?)``", r"`\1`", text, flags=re.DOTALL)
+
+
+def _plain(text: str) -> str:
+    """Plain text (a rule's summary) safe in Markdown headings and table cells: ``*args`` must
+    not start emphasis, ``|`` must not end a cell."""
+    return re.sub(r"([\\*|<>\[\]])", r"\\\1", text)
 
 
 def _squeeze(text: str) -> str:
@@ -481,7 +508,12 @@ def _applies_doc(rule: Rule) -> str:
 
 
 def _source_path(rule: Rule) -> str:
-    return rule.check.__module__.replace(".", "/") + ".py"
+    """The rule module that declares ``RULE`` for this id (its check may live elsewhere)."""
+    prefix = "hybridize.refactor.rules."
+    for name in sorted(sys.modules):
+        if name.startswith(prefix) and getattr(sys.modules[name], "RULE", None) is rule:
+            return name.replace(".", "/") + ".py"
+    raise DocsError(f"{rule.id}: no module in hybridize/refactor/rules/ declares its RULE")
 
 
 def _roles(rule: Rule) -> list[str]:
@@ -515,7 +547,7 @@ def render_rule(rule: Rule, behaviour: BehaviourIndex) -> str:
     source = _source_path(rule)
     up = UP_FROM_REASONS
     lines = [
-        f"# `{rule.id}`: {rule.summary}",
+        f"# `{rule.id}`: {_plain(rule.summary)}",
         "",
         GENERATED_NOTE.format(source=f"`{source}`"),
         "",
@@ -668,7 +700,7 @@ def render_index(rules: Mapping[str, Rule], behaviour: BehaviourIndex) -> str:
                 for test in tests
             )
             lines.append(
-                f"| [`{rule.id}`]({rule.id}.md) | {rule.summary} | {rule.applies.value} | "
+                f"| [`{rule.id}`]({rule.id}.md) | {_plain(rule.summary)} | {rule.applies.value} | "
                 f"{shown or '—'} |"
             )
         lines.append("")
@@ -704,12 +736,11 @@ def render_assumptions() -> str:
         "has them in `decision.proof.assumptions`. Discharging every assumption of a "
         "decision makes it `safe`.",
         "",
-        "| kind | in one line |",
+        "| kind | what is assumed |",
         "|---|---|",
     ]
     for kind in kinds:
-        first = ASSUMPTION_DOCS[kind].meaning.split(". ")[0].rstrip(".")
-        lines.append(f"| [`{kind}`](#{kind}) | {first}. |")
+        lines.append(f"| [`{kind}`](#{kind}) | {ASSUMPTION_DOCS[kind].short} |")
     lines.append("")
     for kind in kinds:
         doc = ASSUMPTION_DOCS[kind]
