@@ -221,7 +221,13 @@ def _decide_hybrid(
         hurts = [f for f in hurts if f.reason != "no-tensor-parameters"]
     if hurts:
         applicable = not keeps
-        assumptions = tuple(_analysis_assumptions(facts)) if applicable else ()
+        assumptions: tuple[Assumption, ...] = ()
+        if applicable:
+            # a keep reason switched off is not checked: removal then rests on the user's word
+            ignored = [r for r in KEEP_BECAUSE if not context.settings.enabled(r)]
+            assumptions = tuple(_analysis_assumptions(facts)) + tuple(
+                _ignored_rule(r, context) for r in ignored
+            )
         return _decision(
             facts,
             DecisionKind.DEHYBRIDIZE,

@@ -309,7 +309,7 @@ def _atom_spec(atom: Atom) -> Spec:
     if isinstance(atom, ConstAtom):
         shown = atom.pretty() if atom.values is not None else f"any {atom.pytype}"
         raise _Cause(NON_TENSOR_PARAMETER, f"receives a Python {atom.pytype} ({shown})")
-    raise _Cause(NON_TENSOR_PARAMETER, f"receives a {atom.type_name} ({atom.pretty()})")
+    raise _Cause(NON_TENSOR_PARAMETER, f"receives {_a(atom.type_name)} ({atom.pretty()})")
 
 
 def _tensor_spec(tensor: TensorType) -> LeafSpec:
@@ -339,7 +339,8 @@ def _join(name: str, a: Spec, b: Spec) -> Spec:
     if isinstance(a, LeafSpec) and isinstance(b, LeafSpec):
         if a.kind is not b.kind:
             raise _Cause(
-                NON_TENSOR_PARAMETER, f"{prefix}receives a {a.kind.value} and a {b.kind.value}"
+                NON_TENSOR_PARAMETER,
+                f"{prefix}receives {_a(a.kind.value)} and {_a(b.kind.value)}",
             )
         if a.dtype != b.dtype:
             raise _Cause(DTYPE_DISAGREEMENT, f"{prefix}receives {a.dtype} and {b.dtype}")
@@ -668,6 +669,10 @@ def _shape_contradiction(shape: Shape, declared: Shape) -> str | None:
                 f"shape {shape.pretty()} where the signature has {declared.pretty()} (axis {axis})"
             )
     return None
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 def _tuple(items: Iterable[str]) -> str:

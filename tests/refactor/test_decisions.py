@@ -152,6 +152,32 @@ def test_disabling_a_safety_reason_makes_decisions_conditional(tmp_path: Path) -
     assert any(a.kind.value == "configuration" for a in decision.proof.assumptions)
 
 
+def test_disabling_a_keep_reason_makes_dehybridize_conditional(tmp_path: Path) -> None:
+    """Removing a decorator that a keep reason (side effects here) protects rests on the user's
+    word once that check is off: conditional, with a configuration assumption."""
+    from hybridize.api import Config
+
+    (tmp_path / "m.py").write_text(
+        "import tensorflow as tf\n\n"
+        "@tf.function\n"
+        "def f(n):\n"
+        "    print('traced')\n"
+        "    return n * 2\n\n"
+        "for i in range(100):\n"
+        "    f(i)\n",
+        encoding="utf-8",
+    )
+    strict = analyze([tmp_path])
+    kept = strict.decisions[strict.function("f").id]
+    assert kept.kind.value == "dehybridize" and not kept.applicable
+    relaxed = analyze([tmp_path], Config(ignore=("python-side-effects",)))
+    decision = relaxed.decisions[relaxed.function("f").id]
+    assert decision.applicable and decision.safety.value == "conditional"
+    assert [a.id for a in decision.proof.assumptions if a.kind.value == "configuration"] == [
+        "configuration:python-side-effects"
+    ]
+
+
 def test_unknown_reason_ids_are_user_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["check", str(EXAMPLES), "--ignore", "no-such-reason"]) == 2
     assert "--ignore: unknown reason id 'no-such-reason'" in capsys.readouterr().err

@@ -1,7 +1,8 @@
 """``already-optimal``: a correct ``tf.function``; nothing to change.
 
-What: the function is hybrid, receives tensors, does tensor work, and nothing says its decorator
-hurts. (Input-signature reconfiguration is decided separately, when it lands.)
+What: the function is hybrid, receives tensors, does tensor work, nothing says its decorator
+hurts, and it does not re-trace on tensor shapes (or its ``input_signature`` /
+``reduce_retracing=True`` already prevents it).
 
 Why: it is already where it should be.
 

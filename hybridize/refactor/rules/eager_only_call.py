@@ -4,12 +4,15 @@ What: the function or a callee calls an API that only works eagerly: ``Tensor.nu
 ``int()/float()/bool()`` of a tensor, ``len()`` of a tensor of unknown length, Keras
 ``fit/predict/evaluate`` and ``*_on_batch``, ``tf.executing_eagerly()``, ``tf.config`` changes.
 
-Why: these raise on symbolic tensors, or silently behave differently while tracing.
+Why: these raise on symbolic tensors, or silently behave differently while tracing: ``.numpy()``
+raises ``AttributeError`` and ``bool(x)`` ``OperatorNotAllowedInGraphError``; under AutoGraph
+``int(x)``/``float(x)`` become ``tf.cast`` and return a tensor, so the Python code that expected
+a number breaks later or computes something else (``tests/tf_behaviour/test_eager_only_call.py``).
 
 Example::
 
     def report(loss):
-        print(float(loss))          # float() of a symbolic tensor raises under tracing
+        print(loss.numpy())         # AttributeError on a symbolic tensor while tracing
 
 How to fix: keep the eager-only part outside the traced function, or use graph equivalents
 (``tf.cast``, ``tf.shape``, ``tf.print``).

@@ -49,7 +49,8 @@ def check(facts: FunctionFacts, context: RuleContext) -> Finding | None:
     names = ", ".join(p.name for p in unbounded)
     return Finding(
         "python-value-parameters",
-        f"{names} receive unboundedly many Python values: one trace per value",
+        f"{names} {'receives' if len(unbounded) == 1 else 'receive'} unboundedly many Python "
+        "values: one trace per value",
         premises,
     )
 

@@ -2,8 +2,11 @@
 
 What: through its callees, directly or mutually, the function calls itself.
 
-Why: a recursive ``tf.function`` is not supported: tracing would have to trace the function inside
-its own trace, which fails (or never terminates for data-dependent depth).
+Why: recursion whose depth depends on a tensor can't be traced: the trace would have to contain
+itself, and TensorFlow fails with ``StagingError``/``RecursionError``. Recursion on Python values
+is unrolled at trace time (one trace per depth for a decorated function), which works but costs a
+trace per depth. The rule is conservative and blocks both: the analysis does not tell them apart
+(``tests/tf_behaviour/test_recursion.py``).
 
 Example::
 
