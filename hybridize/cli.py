@@ -8,14 +8,18 @@ Exit codes follow design §9: 0 success, 2 usage, configuration or internal erro
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
 import os
+import stat
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hybridize import __version__
+from hybridize.report.links import DEFAULT_DOCS_URL
 
 if TYPE_CHECKING:
     from hybridize.api import Edit, Result
@@ -124,6 +128,31 @@ def _build_parser() -> argparse.ArgumentParser:
         help="exit 1 when files were changed (for pre-commit)",
     )
     fix.set_defaults(handler=_run_fix)
+
+    report = commands.add_parser(
+        "report",
+        parents=[common, options],
+        help="write a soundness report (HTML, Markdown, JSON or SARIF)",
+        description="Analyse and write a report to FILE, in the format its extension names: "
+        ".html (one self-contained page: summary, charts, assumption inventory, every proof "
+        "with source snippets), .md (the same as GitHub-flavoured Markdown), .json (the "
+        "document `check --format json` prints) or .sarif (SARIF 2.1.0). The file is replaced "
+        "atomically. Exit 0 when the report was written, 2 on errors.",
+    )
+    report.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE",
+        help="the report file; its extension (.html, .md, .json, .sarif) picks the format",
+    )  # fmt: skip
+    report.add_argument(
+        "--docs-url",
+        default=None,
+        metavar="URL",
+        help="where the reason pages are: reasons in HTML and Markdown reports link to "
+        "URL/reasons/ID.md (default: "
+        "the docs/ directory of the hybridize checkout, as a path relative to FILE, when "
+        f"hybridize runs from a checkout; else {DEFAULT_DOCS_URL})",
+    )
+    report.set_defaults(handler=_run_report)
 
     explain = commands.add_parser(
         "explain",
@@ -280,6 +309,123 @@ def _run_fix(args: argparse.Namespace) -> int:
     if unused or (changed and (args.diff or args.exit_non_zero_on_fix)):
         return EXIT_FOUND
     return EXIT_OK
+
+
+#: Report formats by file extension.
+_REPORT_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".json": "json",
+    ".sarif": "sarif",
+}
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    import attrs
+
+    from hybridize import api
+
+    output: Path = args.output
+    form = _REPORT_FORMATS.get(output.suffix.lower())
+    if form is None:
+        known = ", ".join(sorted(set(_REPORT_FORMATS) - {".htm"}))
+        suffix = output.suffix or "(none)"
+        raise api.UserError(f"{output}: unknown report extension {suffix!r} (use {known})")
+    render_sarif = _sarif_renderer() if form == "sarif" else None
+    _check_writable(output)
+    resolved = _resolve(args)
+    result = api.analyze(list(resolved.paths), attrs.evolve(resolved.config, timings=True))
+    document = result.to_dict()
+    if form == "json":
+        untimed = attrs.evolve(result, config=attrs.evolve(result.config, timings=False))
+        text = untimed.to_json()
+    elif form == "sarif":
+        assert render_sarif is not None
+        sarif = render_sarif(document)
+        text = json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    else:
+        from hybridize.report.snippets import SourceFiles
+
+        docs_base = args.docs_url or _default_docs_base(output)
+        sources = SourceFiles(
+            {f.relpath: (f.path, f.encoding) for f in result.files if f.status == "analyzed"}
+        )
+        if form == "html":
+            from hybridize.report.html import render_html
+
+            text = render_html(document, sources, docs_base=docs_base)
+        else:
+            from hybridize.report.markdown import render_markdown
+
+            text = render_markdown(document, sources, docs_base=docs_base)
+    _write_report(output, text)
+    summary = document["summary"]
+    applicable = sum(summary.get("decisions", {}).values())
+    print(
+        f"Wrote {output}: {_plural(int(summary['functions']), 'function')}, "
+        f"{_plural(applicable, 'applicable refactoring')}"
+    )
+    return EXIT_OK
+
+
+def _sarif_renderer() -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    """``hybridize.report.sarif.render_sarif``, or a clear error while it does not exist."""
+    from hybridize.api import UserError
+
+    try:
+        module = importlib.import_module("hybridize.report.sarif")
+    except ModuleNotFoundError as error:
+        if error.name != "hybridize.report.sarif":
+            raise
+        raise UserError("SARIF reports are not available in this version of hybridize") from None
+    renderer: Callable[[Mapping[str, Any]], dict[str, Any]] = module.render_sarif
+    return renderer
+
+
+def _check_writable(output: Path) -> None:
+    """Fail before the analysis, with one line, when the report could not be written."""
+    from hybridize.api import UserError
+
+    directory = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise UserError(f"{output}: is a directory")
+    if not directory.is_dir():
+        raise UserError(f"{output}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise UserError(f"{output}: directory {directory} is not writable")
+
+
+def _write_report(output: Path, text: str) -> None:
+    """Replace ``output`` atomically (temp file in the same directory, then rename), keeping
+    the permissions of a file it replaces."""
+    from hybridize.api import UserError
+    from hybridize.rewriter.write import atomic_write
+
+    try:
+        mode = stat.S_IMODE(output.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        atomic_write(output, text.encode("utf-8"), mode)
+    except OSError as error:
+        raise UserError(f"{output}: cannot write the report: {error.strerror or error}") from None
+
+
+def _default_docs_base(output: Path) -> str:
+    """The docs/ of the checkout hybridize runs from, relative to the report, else the web."""
+    import hybridize
+
+    docs = Path(hybridize.__file__).resolve().parent.parent / "docs"
+    if not docs.is_dir():
+        return DEFAULT_DOCS_URL
+    try:
+        relative = os.path.relpath(docs, output.resolve().parent)
+    except ValueError:  # another drive (Windows)
+        return docs.as_uri()
+    return Path(relative).as_posix()
 
 
 def _print_edits(edits: Sequence[Edit], out: TextIO) -> None:
