@@ -8,13 +8,11 @@ Exit codes follow design §9: 0 success, 2 usage, configuration or internal erro
 from __future__ import annotations
 
 import argparse
-import importlib
-import json
 import os
 import stat
 import sys
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -332,7 +330,6 @@ def _run_report(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(set(_REPORT_FORMATS) - {".htm"}))
         suffix = output.suffix or "(none)"
         raise api.UserError(f"{output}: unknown report extension {suffix!r} (use {known})")
-    render_sarif = _sarif_renderer() if form == "sarif" else None
     _check_writable(output)
     resolved = _resolve(args)
     result = api.analyze(list(resolved.paths), attrs.evolve(resolved.config, timings=True))
@@ -341,9 +338,11 @@ def _run_report(args: argparse.Namespace) -> int:
         untimed = attrs.evolve(result, config=attrs.evolve(result.config, timings=False))
         text = untimed.to_json()
     elif form == "sarif":
-        assert render_sarif is not None
-        sarif = render_sarif(document)
-        text = json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        from hybridize.report.sarif import DOCS_URL, sarif_json
+
+        untimed = attrs.evolve(result, config=attrs.evolve(result.config, timings=False))
+        docs_url = args.docs_url.rstrip("/") + "/reasons/" if args.docs_url else DOCS_URL
+        text = sarif_json(untimed.to_dict(), docs_url=docs_url, root=result.root)
     else:
         from hybridize.report.snippets import SourceFiles
 
@@ -367,20 +366,6 @@ def _run_report(args: argparse.Namespace) -> int:
         f"{_plural(applicable, 'applicable refactoring')}"
     )
     return EXIT_OK
-
-
-def _sarif_renderer() -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    """``hybridize.report.sarif.render_sarif``, or a clear error while it does not exist."""
-    from hybridize.api import UserError
-
-    try:
-        module = importlib.import_module("hybridize.report.sarif")
-    except ModuleNotFoundError as error:
-        if error.name != "hybridize.report.sarif":
-            raise
-        raise UserError("SARIF reports are not available in this version of hybridize") from None
-    renderer: Callable[[Mapping[str, Any]], dict[str, Any]] = module.render_sarif
-    return renderer
 
 
 def _check_writable(output: Path) -> None:

@@ -8,8 +8,6 @@ import os
 import re
 import stat
 import sys
-import types
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -204,35 +202,30 @@ def test_help_names_the_formats_and_the_default_docs_url(
         assert fragment in text
 
 
-def test_sarif_uses_the_sarif_renderer(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_sarif_report_is_valid_with_fixes_and_docs_links(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    seen: list[Mapping[str, Any]] = []
-
-    def render_sarif(document: Mapping[str, Any]) -> dict[str, Any]:
-        seen.append(document)
-        return {"version": "2.1.0", "runs": [{"functions": document["summary"]["functions"]}]}
-
-    module = types.ModuleType("hybridize.report.sarif")
-    module.render_sarif = render_sarif  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "hybridize.report.sarif", module)
+    """``report -o x.sarif`` writes the SARIF log of the untimed document, with fixes (the
+    sources are read from the project root) and rule help links under ``--docs-url``."""
+    jsonschema = pytest.importorskip("jsonschema")
     output = tmp_path / "report.sarif"
-    code, _, _ = report(output, capsys=capsys)
+    code, _, _ = report(output, "--docs-url", "https://example.org/docs/", capsys=capsys)
     assert code == 0
-    assert json.loads(output.read_text(encoding="utf-8")) == {
-        "version": "2.1.0",
-        "runs": [{"functions": 4}],
-    }
-    assert seen[0]["schema"] == 1
-
-
-def test_sarif_without_its_renderer_is_a_one_line_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "hybridize.report.sarif", None)  # import raises
-    code, _, err = report(tmp_path / "report.sarif", capsys=capsys)
-    assert_one_line_error(code, err, "SARIF")
-    assert not (tmp_path / "report.sarif").exists()
+    log = json.loads(output.read_text(encoding="utf-8"))
+    schema_path = Path(__file__).resolve().parent.parent / "data" / "sarif-schema-2.1.0.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    assert all(
+        rule["helpUri"].startswith("https://example.org/docs/reasons/")
+        for rule in run["tool"]["driver"]["rules"]
+    )
+    assert run["results"], "the project has applicable decisions"
+    assert any("fixes" in result for result in run["results"])
+    assert "seconds" not in json.dumps(run.get("properties", {}))
+    again = tmp_path / "again.sarif"
+    assert report(again, "--docs-url", "https://example.org/docs/", capsys=capsys)[0] == 0
+    assert again.read_bytes() == output.read_bytes()
 
 
 def test_html_reports_differ_only_in_the_time_taken(
