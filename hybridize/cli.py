@@ -159,8 +159,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Print the decision for PATH::QUALNAME with its premises and assumptions.",
     )
     explain.add_argument("target", metavar="PATH::QUALNAME")
-    explain.add_argument("--speculative", action=argparse.BooleanOptionalAction, default=True)
-    explain.add_argument("--min-ops", type=int, default=6, metavar="N")
+    _add_settings_options(explain)
     explain.set_defaults(handler=_run_explain)
     return parser
 
@@ -171,6 +170,11 @@ def _add_decision_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="*", metavar="PATH", help="files or directories (default: include, or .)"
     )
+    _add_settings_options(parser)
+
+
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    """The decision settings (everything but the paths), shared by every command that decides."""
     parser.add_argument(
         "--exclude", action="append", default=None, metavar="GLOB",
         help="skip files matching GLOB (repeatable; adds to the configured exclude)",
@@ -456,12 +460,12 @@ def _run_explain(args: argparse.Namespace) -> int:
     path, separator, qualname = args.target.rpartition("::")
     if not separator or not path or not qualname:
         raise api.UserError(f"{args.target}: expected PATH::QUALNAME (e.g. train.py::train_step)")
-    config = api.Config(speculative=args.speculative, min_ops=args.min_ops)
     target = Path(path)
     if not target.exists():
         raise api.UserError(f"{path}: no such file or directory")
     root = _project_root(target.resolve())
-    result = api.analyze([root], config)
+    args.paths = [str(root)]
+    result = api.analyze([root], _resolve(args).config)  # the settings check would use
     wanted = target.resolve()
     matches = [f for f in result.functions if f.qualname == qualname and (root / f.path) == wanted]
     if not matches:

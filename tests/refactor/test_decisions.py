@@ -123,6 +123,24 @@ def test_explain_prints_the_proof(capsys: pytest.CaptureFixture[str]) -> None:
     assert "premises:" in out and "assumptions:" in out and "called in a loop" in out
 
 
+def test_explain_uses_the_settings_check_uses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``explain`` decides with the same settings as ``check``: flags and [tool.hybridize]."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.hybridize]\nignore = ["python-side-effects"]\n', encoding="utf-8"
+    )
+    (tmp_path / "m.py").write_text(
+        "import tensorflow as tf\n\n@tf.function\ndef f(n):\n    print('traced')\n"
+        "    return n * 2\n\nfor i in range(100):\n    f(i)\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["explain", f"{tmp_path / 'm.py'}::f"]) == 0
+    assert "decision: dehybridize, applicable, conditional" in capsys.readouterr().out
+    assert cli.main(["explain", f"{tmp_path / 'm.py'}::f", "--isolated"]) == 0
+    assert "decision: dehybridize, not applicable" in capsys.readouterr().out
+
+
 def test_explain_bad_target_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["explain", "no-separator"]) == 2
     assert "expected PATH::QUALNAME" in capsys.readouterr().err
