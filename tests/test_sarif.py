@@ -380,9 +380,13 @@ def test_one_rule_per_reason_id(examples: Result) -> None:
         assert rule["fullDescription"]["text"]
         assert "Why:" in rule["help"]["text"] and "How to fix:" in rule["help"]["text"]
         assert "**Why.**" in rule["help"]["markdown"]
-        assert rule["helpUri"] == (
-            f"https://github.com/hybridize/hybridize/blob/main/docs/reasons/{rule['id']}.md"
+        docs = "https://github.com/hybridize/hybridize/blob/main/docs"
+        page = (
+            f"{docs}/guide.md#decision-kinds"  # decision kinds have no reason page
+            if rule["id"] in SYNTHETIC
+            else f"{docs}/reasons/{rule['id']}.md"
         )
+        assert rule["helpUri"] == page
         assert rule["defaultConfiguration"]["level"] in ("note", "warning", "error")
         assert rule["properties"]["category"]
     registry = all_rules()

@@ -238,6 +238,9 @@ def _rules(docs_url: str) -> list[dict[str, Any]]:
         for rule in all_rules().values()
     ]
     rules.extend(_rule(s.id, s.summary, s.doc, "decision", docs_url) for s in _SYNTHETIC)
+    for rule in rules[len(rules) - len(_SYNTHETIC) :]:
+        # a decision kind has no reason page: link the guide's section on decision kinds
+        rule["helpUri"] = _guide_uri(docs_url)
     return rules
 
 
@@ -284,6 +287,13 @@ def _camel_case(rule_id: str) -> str:
 def _sentence(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _guide_uri(docs_url: str) -> str:
+    """The user guide's section on decision kinds, next to the ``reasons/`` pages."""
+    base = docs_url.split("{id}")[0].rstrip("/")
+    base = base[: -len("/reasons")] if base.endswith("/reasons") else base
+    return f"{base}/guide.md#decision-kinds"
 
 
 def _help_uri(docs_url: str, rule_id: str) -> str:
