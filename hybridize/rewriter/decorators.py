@@ -20,7 +20,7 @@ with the same indentation when each argument has its own line) and keeps a trail
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
@@ -117,13 +117,15 @@ def without_decorators(
 
 
 def configure(
-    expression: cst.BaseExpression, arguments: Sequence[tuple[str, cst.BaseExpression]]
+    expression: cst.BaseExpression,
+    arguments: Sequence[tuple[str, cst.BaseExpression]],
+    equivalent: Callable[[cst.BaseExpression, cst.BaseExpression], bool] = same_expression,
 ) -> tuple[cst.BaseExpression, list[str]] | str:
     """Set keyword ``arguments`` on a ``tf.function`` decorator expression.
 
     Returns the new expression and the keywords whose value changed, or why it cannot be done.
-    A keyword already passed (by keyword or by position) gets its value replaced in place;
-    the others are appended in order.
+    A keyword already passed (by keyword or by position) gets its value replaced in place,
+    unless ``equivalent(old, new)`` says it already has it; the others are appended in order.
     """
     if not isinstance(expression, cst.Call):
         return cst.Call(func=expression, args=_fresh_arguments(arguments, _TIGHT_EQUAL)), [
@@ -139,7 +141,7 @@ def configure(
         if index is None:
             args = _appended(call, args, _keyword_argument(keyword, value, _equal_style(args)))
             changed.append(keyword)
-        elif not same_expression(args[index].value, value):
+        elif not equivalent(args[index].value, value):
             args[index] = args[index].with_changes(value=value)
             changed.append(keyword)
     return call.with_changes(args=args), changed

@@ -8,18 +8,21 @@ come from TensorFlow.
 
 The same resolution answers the opposite question, how to spell a TensorFlow name at a given
 position: through a binding of the module (or of an enclosing function) that reaches the
-position unshadowed, preferring the conventional ``tf``.
+position unshadowed, preferring the conventional ``tf``; for a name such as ``TensorSpec``, also
+through ``from tensorflow import TensorSpec [as Spec]``, or by joining the module's own ``from
+tensorflow import ...`` statement when nothing else means that name there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 
 import attrs
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     ClassScope,
+    CodeRange,
     GlobalScope,
     ImportAssignment,
     MetadataWrapper,
@@ -155,6 +158,9 @@ class ModuleNames:
             id(_bound_node(binding.alias)): binding.target for binding in self.bindings
         }
         self._all_scopes = {scope for scope in self._scopes.values() if scope is not None}
+        self._wrapping_candidates: dict[str, list[cst.Call]] | None = None
+        self._read_unbound: dict[str, bool] = {}
+        self._positions: Mapping[cst.CSTNode, CodeRange] | None = None
 
     def _collect_bindings(self) -> Iterator[ImportBinding]:
         for statement in self._survey.imports:
@@ -214,31 +220,38 @@ class ModuleNames:
 
     def wrapping_calls(self, name: str) -> list[int]:
         """Lines of ``tf.function(name)`` calls: the function is traced, but not by a decorator."""
+        calls = self._calls_by_argument().get(normalized(name), ())
         lines = []
-        positions = None
-        for call in self._survey.calls:
-            if not call.args or call.args[0].keyword is not None or call.args[0].star:
-                continue
-            argument = call.args[0].value
-            argument_name = (
-                argument.value
-                if isinstance(argument, cst.Name)
-                else argument.attr.value
-                if isinstance(argument, cst.Attribute)
-                else None
-            )
-            if argument_name is None or normalized(argument_name) != normalized(name):
-                continue
+        for call in calls:
             function = call.func
             if self.qualified_names(function) & TF_FUNCTION or (
                 isinstance(function, cst.Name)
                 and function.value == WILDCARD_FUNCTION
                 and self.from_wildcard(function.value, Position(self.scope_of(function), None))
             ):
-                if positions is None:  # only when reporting: LibCST's positions are slow
-                    positions = self._wrapper.resolve(PositionProvider)
-                lines.append(positions[call].start.line)
+                if self._positions is None:  # only when reporting: LibCST's positions are slow
+                    self._positions = self._wrapper.resolve(PositionProvider)
+                lines.append(self._positions[call].start.line)
         return lines
+
+    def _calls_by_argument(self) -> dict[str, list[cst.Call]]:
+        """The calls whose first argument is a plain positional name (or attribute), by that
+        name, NFKC-normalised; built once, when a message first needs it."""
+        if self._wrapping_candidates is None:
+            index: dict[str, list[cst.Call]] = {}
+            for call in self._survey.calls:
+                if not call.args or call.args[0].keyword is not None or call.args[0].star:
+                    continue
+                argument = call.args[0].value
+                if isinstance(argument, cst.Name):
+                    argument_name = argument.value
+                elif isinstance(argument, cst.Attribute):
+                    argument_name = argument.attr.value
+                else:
+                    continue
+                index.setdefault(normalized(argument_name), []).append(call)
+            self._wrapping_candidates = index
+        return self._wrapping_candidates
 
     # -- spelling TensorFlow at a position --------------------------------------------------
 
@@ -293,6 +306,68 @@ class ModuleNames:
             return WILDCARD_FUNCTION
         return None
 
+    def from_import_spelling(self, attribute: str, position: Position) -> str | None:
+        """A name bound by ``from tensorflow import attribute [as name]`` that means
+        ``tensorflow.attribute`` at ``position``, unshadowed; module-level bindings first."""
+        targets = _targets_of(attribute)
+        chosen = [binding for binding in self.bindings if binding.target in targets]
+        chosen.sort(
+            key=lambda binding: (
+                binding.scope is not self.global_scope,
+                binding.name != attribute,
+            )
+        )
+        for binding in chosen:
+            if self.reaches(binding.name, position, targets):
+                return binding.name
+        return None
+
+    def from_statement(self, position: Position) -> cst.ImportFrom | None:
+        """The first ``from tensorflow import a, b`` statement on a line of the module body (not
+        under ``if`` or ``try``) that has run at ``position``: new names can join it.
+
+        None when the module also star-imports another module, which may bind the same names
+        after that statement (LibCST cannot tell which ones).
+        """
+        if any(
+            isinstance(statement, cst.ImportFrom)
+            and isinstance(statement.names, cst.ImportStar)
+            and not _is_tensorflow_wildcard(statement)
+            for statement in self._survey.imports
+        ):
+            return None
+        for statement in self._survey.imports:
+            if not (
+                isinstance(statement, cst.ImportFrom)
+                and not isinstance(statement.names, cst.ImportStar)
+                and not statement.relative
+                and statement.module is not None
+                and get_full_name_for_node(statement.module) == "tensorflow"
+            ):
+                continue
+            line = self.module.body[self._survey.top_level[id(statement)]]
+            if not isinstance(line, cst.SimpleStatementLine) or not any(
+                small is statement for small in line.body
+            ):
+                continue
+            if self._exists_at(statement, position):
+                return statement
+        return None
+
+    def tensorflow_path(self, name: cst.Name) -> str | None:
+        """What a name read in the original tree means in TensorFlow: ``""`` for the module
+        itself (``tf``), ``"TensorSpec"`` for ``tensorflow.TensorSpec`` (``Spec`` after ``from
+        tensorflow import TensorSpec as Spec``, or a name of ``from tensorflow import *``);
+        ``None`` when it means something else, or is not a read LibCST resolved."""
+        scope = self._scopes.get(name)
+        if scope is None:
+            return None
+        qualified = {qualified.name for qualified in scope.get_qualified_names_for(name)}
+        if not qualified:
+            return name.value if self.from_wildcard(name.value, Position(scope, None)) else None
+        paths = {_tensorflow_path(qualified_name) for qualified_name in qualified}
+        return paths.pop() if len(paths) == 1 else None
+
     def is_free(self, name: str, scope: Scope) -> bool:
         """Could a new module-level ``name`` be added and reach ``scope``?
 
@@ -302,11 +377,15 @@ class ModuleNames:
         """
         if name in self.global_scope.assignments or name in scope:
             return False
-        return not any(
-            not access.referents
-            for any_scope in self._all_scopes
-            for access in any_scope.accesses[name]
-        )
+        read_unbound = self._read_unbound.get(name)
+        if read_unbound is None:  # the same for every position: asked once per name
+            read_unbound = any(
+                not access.referents
+                for any_scope in self._all_scopes
+                for access in any_scope.accesses[name]
+            )
+            self._read_unbound[name] = read_unbound
+        return not read_unbound
 
     # -- uses of imports --------------------------------------------------------------------
 
@@ -321,6 +400,24 @@ class ModuleNames:
             if finder.mentions_all:
                 exported |= finder.strings
         return exported
+
+
+def _targets_of(attribute: str) -> frozenset[str]:
+    """What ``tf.attribute`` is, through each of the TensorFlow modules."""
+    return frozenset(f"{module}.{attribute}" for module in TENSORFLOW_MODULES)
+
+
+_MODULES_LONGEST_FIRST = sorted(TENSORFLOW_MODULES, key=len, reverse=True)
+
+
+def _tensorflow_path(qualified_name: str) -> str | None:
+    """``tensorflow.compat.v2.TensorSpec`` → ``TensorSpec``; ``tensorflow`` → ``""``."""
+    for module in _MODULES_LONGEST_FIRST:
+        if qualified_name == module:
+            return ""
+        if qualified_name.startswith(module + "."):
+            return qualified_name[len(module) + 1 :]
+    return None
 
 
 def _only_for_type_checkers(top: cst.CSTNode, statement: ImportStatement) -> bool:

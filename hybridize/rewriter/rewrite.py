@@ -3,7 +3,14 @@
 All changes are planned against the original tree, whose names LibCST has resolved, and then
 applied by one transformation, so every change sees the module as it was given: several
 changes in one call behave as if each were applied alone, except that a TensorFlow import is
-added at most once and an import that a new decorator uses is never dropped.
+added at most once (and a name joins a ``from tensorflow import`` statement at most once) and
+an import that a new decorator uses is never dropped.
+
+Argument values spell TensorFlow as ``tf.``; each ``tf.X`` is re-spelled the way the module
+reaches TensorFlow where the decorator is (see ``_Planner._spelled``). An existing argument is
+compared with a change's value by meaning, not spelling: ``Spec(...)`` after ``from tensorflow
+import TensorSpec as Spec`` already is ``tf.TensorSpec(...)``, so a second run changes nothing
+even where the first one left the module a new way to spell TensorFlow.
 
 The result is byte-identical outside the edited lines: LibCST reproduces the rest of the tree
 exactly, and where it does not, the edited lines are spliced into the original text (see
@@ -24,12 +31,15 @@ from hybridize.rewriter.decorators import (
     flat_code,
     insertion_index,
     new_decorator,
+    same_expression,
     without_decorators,
 )
 from hybridize.rewriter.imports import (
+    describe_from_import,
     describe_import,
     import_statement,
     injection_index,
+    with_names,
     without_aliases,
     without_statements,
 )
@@ -117,6 +127,28 @@ class _Name:
     inject: str | None = None
 
 
+@attrs.frozen
+class _Spelling:
+    """How to write ``tf.X``: ``alias.X`` (``bare`` false) or the name ``text`` (``bare``)."""
+
+    text: str
+    bare: bool
+
+
+@attrs.frozen(eq=False)
+class _Spelled:
+    """Arguments with ``tf.`` re-spelled, and the names and imports that spelling relies on."""
+
+    values: Arguments
+    #: the module alias the values use (perhaps one a new import binds)
+    module: _Name | None = None
+    #: names of existing imports the values use bare
+    bare: tuple[str, ...] = ()
+    #: a ``from tensorflow import ...`` statement the names ``appended`` join
+    statement: cst.ImportFrom | None = None
+    appended: tuple[str, ...] = ()
+
+
 class _Planner:
     def __init__(self, wrapper: MetadataWrapper, survey: Survey) -> None:
         self._wrapper = wrapper
@@ -126,6 +158,10 @@ class _Planner:
         self._edits: dict[cst.FunctionDef, _FunctionEdit] = {}
         #: name of a new import -> index of the first top-level statement that needs it
         self._injections: dict[str, int] = {}
+        #: id of a ``from tensorflow import`` statement -> the statement and the names it gains
+        self._appends: dict[int, tuple[cst.ImportFrom, list[str]]] = {}
+        #: id of a new argument value -> the value and its canonical form (see ``_canonical``)
+        self._canonical_values: dict[int, tuple[cst.BaseExpression, cst.BaseExpression]] = {}
         #: names that new code refers to (their imports must stay)
         self._used_names: set[str] = set()
         #: original decorators removed, with the index of the change that removed them
@@ -185,17 +221,18 @@ class _Planner:
         spelling = self._function_spelling(edit.position)
         if spelling is None:
             return False, _NO_NAME
-        respelled = self._respelled(arguments, edit.position)
-        if isinstance(respelled, str):
-            return False, respelled
-        values, value_name = respelled
+        module = _Name(spelling.inject, spelling.inject) if spelling.inject else None
+        spelled = self._respelled(arguments, edit.position, module)
+        if isinstance(spelled, str):
+            return False, spelled
+        values = spelled.values
         decorator = new_decorator(cst.parse_expression(spelling.text), values)
         position = insertion_index(edit.traced)
         edit.decorators.insert(position, decorator)
         edit.tf_function.insert(position, True)
         edit.traced.insert(position, False)
         edit.changed = True
-        notes = self._commit(edit.site, spelling, value_name)
+        notes = self._commit(edit.site, spelling, spelled)
         return True, "; ".join([f"added @{flat_code(decorator.decorator)}", *notes])
 
     def _remove(self, index: int, edit: _FunctionEdit) -> tuple[bool, str]:
@@ -224,13 +261,13 @@ class _Planner:
             return False, arguments
         if not arguments:
             return False, "no arguments to set"
-        respelled = self._respelled(arguments, edit.position)
-        if isinstance(respelled, str):
-            return False, respelled
-        values, value_name = respelled
+        spelled = self._respelled(arguments, edit.position)
+        if isinstance(spelled, str):
+            return False, spelled
+        values = spelled.values
         position = positions[-1]  # the innermost traces the Python function
         decorator = edit.decorators[position]
-        configured = configure(decorator.decorator, values)
+        configured = configure(decorator.decorator, values, self._equivalent)
         if isinstance(configured, str):
             return False, configured
         expression, changed = configured
@@ -238,7 +275,7 @@ class _Planner:
             return False, "already configured"
         edit.decorators[position] = decorator.with_changes(decorator=expression)
         edit.changed = True
-        notes = self._commit(edit.site, None, value_name)
+        notes = self._commit(edit.site, None, spelled)
         settings = ", ".join(
             f"{keyword}={flat_code(value)}" for keyword, value in values if keyword in changed
         )
@@ -272,39 +309,111 @@ class _Planner:
         return _Name(f"{module_name.text}.function", module_name.inject)
 
     def _respelled(
-        self, arguments: Arguments, position: Position
-    ) -> tuple[Arguments, _Name | None] | str:
-        """``arguments`` with their ``tf.`` prefix spelled as the module can at ``position``."""
-        first_attributes = {name for _, value in arguments for name in _tf_attributes(value)}
-        if not first_attributes:
-            return arguments, None
-        alias = self._names.module_alias(position)
-        if alias is not None:
-            name: _Name | None = _Name(alias)
-            root: str | None = alias
-        elif self._names.wildcards and all(
-            self._names.from_wildcard(attribute, position) for attribute in first_attributes
-        ):
-            name, root = None, None  # ``from tensorflow import *`` binds them bare
-        else:
-            name = self._importable(position.scope)
-            if name is None:
-                return _NO_NAME
-            root = name.text
-        respell = _Respell(root)
-        values: Arguments = []
-        for keyword, value in arguments:
-            new_value = value.visit(respell)
-            assert isinstance(new_value, cst.BaseExpression)
-            values.append((keyword, new_value))
-        return values, name
+        self, arguments: Arguments, position: Position, module: _Name | None = None
+    ) -> _Spelled | str:
+        """``arguments`` with each ``tf.X`` spelled as the module can at ``position`` (see
+        ``_spelled``); the canonical form of each new value is remembered for comparisons."""
+        attributes = list(
+            dict.fromkeys(name for _, value in arguments for name in _tf_attributes(value))
+        )
+        spelled = self._spelled(arguments, attributes, position, module)
+        if isinstance(spelled, str):
+            return spelled
+        marker = _Spelling(_CANONICAL_ROOT, bare=False)
+        for (_, value), (_, new_value) in zip(arguments, spelled.values, strict=True):
+            canonical = value.visit(_Respell(dict.fromkeys(attributes, marker)))
+            assert isinstance(canonical, cst.BaseExpression)
+            self._canonical_values[id(new_value)] = (new_value, canonical)
+        return spelled
+
+    def _spelled(
+        self,
+        arguments: Arguments,
+        attributes: Sequence[str],
+        position: Position,
+        module: _Name | None,
+    ) -> _Spelled | str:
+        """``arguments`` with each ``tf.X`` spelled as the module can at ``position``.
+
+        In order of preference: through a module alias of TensorFlow for every ``X`` (``module``,
+        the one a new import for the decorator binds, or one that reaches the position);
+        otherwise each ``X`` through a name ``from tensorflow import X [as Y]`` binds there,
+        bare under ``from tensorflow import *``, or bare after joining the module's ``from
+        tensorflow import ...`` statement when the name is free; when some ``X`` can have none
+        of those, every one through a new ``import tensorflow as tf``.
+        """
+        if not attributes:
+            return _Spelled(arguments)
+        if module is None:
+            alias = self._names.module_alias(position)
+            if alias is not None:
+                module = _Name(alias)
+        if module is not None:
+            return self._spelled_through(arguments, attributes, module)
+        spellings: dict[str, _Spelling] = {}
+        bare: list[str] = []
+        appended: list[str] = []
+        statement: cst.ImportFrom | None = None
+        for attribute in attributes:
+            bound = self._names.from_import_spelling(attribute, position)
+            if bound is not None:
+                spellings[attribute] = _Spelling(bound, bare=True)
+                bare.append(bound)
+            elif self._names.wildcards and self._names.from_wildcard(attribute, position):
+                spellings[attribute] = _Spelling(attribute, bare=True)
+            else:
+                statement = statement or self._names.from_statement(position)
+                if statement is None or not self._names.is_free(attribute, position.scope):
+                    module = self._importable(position.scope)
+                    if module is None:
+                        return _NO_NAME
+                    return self._spelled_through(arguments, attributes, module)
+                spellings[attribute] = _Spelling(attribute, bare=True)
+                appended.append(attribute)
+        return _Spelled(
+            values=_respell_all(arguments, spellings),
+            bare=tuple(dict.fromkeys(bare)),
+            statement=statement if appended else None,
+            appended=tuple(appended),
+        )
+
+    def _spelled_through(
+        self, arguments: Arguments, attributes: Sequence[str], module: _Name
+    ) -> _Spelled:
+        prefix = _Spelling(module.text, bare=False)
+        values = _respell_all(arguments, dict.fromkeys(attributes, prefix))
+        return _Spelled(values=values, module=module)
+
+    def _canonical(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        """``value`` with every name that means TensorFlow written ``ROOT.path``.
+
+        ``ROOT`` is a name nobody writes, so ``tf.TensorSpec`` after ``import tensorflow as
+        tf``, ``Spec`` after ``from tensorflow import TensorSpec as Spec`` and a change's
+        ``tf.TensorSpec`` all become ``ROOT.TensorSpec``, while a ``tf`` that is not TensorFlow
+        stays ``tf``. Values of the original tree are resolved by scope; values new in this
+        rewrite take the form recorded before they were re-spelled.
+        """
+        known = self._canonical_values.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        canonical = value.visit(_Canonical(self._names))
+        assert isinstance(canonical, cst.BaseExpression)
+        return canonical
+
+    def _equivalent(self, old: cst.BaseExpression, new: cst.BaseExpression) -> bool:
+        """Does an existing argument value already say what a change asks, however it spells
+        TensorFlow? (``new`` is the change's value, already re-spelled.)"""
+        return same_expression(old, new) or same_expression(
+            self._canonical(old), self._canonical(new)
+        )
 
     def _commit(
-        self, site: FunctionSite, spelling: _Name | None, value_name: _Name | None
+        self, site: FunctionSite, spelling: _Name | None, spelled: _Spelled | None
     ) -> list[str]:
         """Record the names new code uses; plan their imports. Returns notes for the message."""
         notes = []
-        for name in (spelling, value_name):
+        module = spelled.module if spelled is not None else None
+        for name in (spelling, module):
             if name is None:
                 continue
             self._used_names.add(name.text.split(".")[0])
@@ -314,6 +423,16 @@ class _Planner:
                 notes.append(f"added {describe_import(name.inject)}")
             first = self._injections.get(name.inject, site.top_level_index)
             self._injections[name.inject] = min(first, site.top_level_index)
+        if spelled is not None:
+            self._used_names.update(spelled.bare)
+            if spelled.statement is not None:
+                statement = spelled.statement
+                _, planned = self._appends.setdefault(id(statement), (statement, []))
+                new = [name for name in spelled.appended if name not in planned]
+                if new:
+                    notes.append(f"added {', '.join(new)} to {describe_from_import(statement)}")
+                    planned.extend(new)
+                self._used_names.update(spelled.appended)
         return list(dict.fromkeys(notes))
 
     # -- imports left unused ----------------------------------------------------------------
@@ -357,6 +476,7 @@ class _Planner:
                 for key, statement in statements.items()
                 if not isinstance(statement.names, cst.ImportStar)
                 and all(id(alias) in aliases for alias in statement.names)
+                and key not in self._appends  # names join it: it stays
             }
             lines: set[int] = set()
             blocked: set[int] = set()  # statements whose removal would leave invalid code
@@ -399,6 +519,7 @@ class _Planner:
         functions = {node: edit for node, edit in self._edits.items() if edit.changed}
         edited: list[cst.CSTNode] = [*functions]
         edited.extend(self._doomed_statements)
+        edited.extend(statement for statement, _ in self._appends.values())
         descend = {id(ancestor) for node in edited for ancestor in self._survey.ancestors[id(node)]}
         return _Apply(
             descend=descend,
@@ -407,6 +528,7 @@ class _Planner:
             doomed_aliases=self._doomed_aliases,
             doomed_small_statements=self._doomed_small_statements,
             doomed_lines=self._doomed_lines,
+            appends={key: names for key, (_, names) in self._appends.items()},
         )
 
 
@@ -425,28 +547,38 @@ def _parse_arguments(arguments: Sequence[tuple[str, str]]) -> Arguments | str:
     return parsed
 
 
-def _tf_attributes(value: cst.BaseExpression) -> set[str]:
-    """The names read from ``tf`` in ``value``: ``{"TensorSpec", "float32"}``."""
+def _tf_attributes(value: cst.BaseExpression) -> list[str]:
+    """The names read from ``tf`` in ``value``, in order: ``["TensorSpec", "float32"]``."""
     finder = _TfAttributes()
     value.visit(finder)
-    return finder.names
+    return list(dict.fromkeys(finder.names))
 
 
 class _TfAttributes(cst.CSTVisitor):
     def __init__(self) -> None:
-        self.names: set[str] = set()
+        self.names: list[str] = []
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name) and node.value.value == "tf":
-            self.names.add(node.attr.value)
+            self.names.append(node.attr.value)
+
+
+def _respell_all(arguments: Arguments, spellings: Mapping[str, _Spelling]) -> Arguments:
+    respell = _Respell(spellings)
+    values: Arguments = []
+    for keyword, value in arguments:
+        new_value = value.visit(respell)
+        assert isinstance(new_value, cst.BaseExpression)
+        values.append((keyword, new_value))
+    return values
 
 
 class _Respell(cst.CSTTransformer):
-    """Replace the root ``tf`` of attribute chains by ``root`` (or drop it when ``None``)."""
+    """Replace ``tf.X`` by ``alias.X`` (only the root changes) or by a bare name."""
 
-    def __init__(self, root: str | None) -> None:
+    def __init__(self, spellings: Mapping[str, _Spelling]) -> None:
         super().__init__()
-        self._root = root
+        self._spellings = spellings
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
@@ -454,9 +586,31 @@ class _Respell(cst.CSTTransformer):
         value = updated_node.value
         if not (isinstance(value, cst.Name) and value.value == "tf"):
             return updated_node
-        if self._root is None:
-            return updated_node.attr.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
-        return updated_node.with_changes(value=value.with_changes(value=self._root))
+        spelling = self._spellings[updated_node.attr.value]
+        if spelling.bare:
+            return cst.Name(spelling.text, lpar=updated_node.lpar, rpar=updated_node.rpar)
+        return updated_node.with_changes(value=value.with_changes(value=spelling.text))
+
+
+#: The root of canonical TensorFlow names (a name no module uses, for comparisons only).
+_CANONICAL_ROOT = "__hybridize_tensorflow__"
+
+
+class _Canonical(cst.CSTTransformer):
+    """Writes each name of the original tree that means TensorFlow as ``ROOT.path``."""
+
+    def __init__(self, names: ModuleNames) -> None:
+        super().__init__()
+        self._names = names
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        path = self._names.tensorflow_path(original_node)
+        if path is None:
+            return updated_node
+        expression: cst.BaseExpression = cst.Name(_CANONICAL_ROOT)
+        for part in path.split(".") if path else ():
+            expression = cst.Attribute(value=expression, attr=cst.Name(part))
+        return expression.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
 
 def _is_tensorflow(target: str) -> bool:
@@ -484,8 +638,10 @@ class _Apply(cst.CSTTransformer):
         doomed_aliases: set[int],
         doomed_small_statements: set[int],
         doomed_lines: set[int],
+        appends: Mapping[int, Sequence[str]],
     ) -> None:
         super().__init__()
+        self._appends = appends
         self._descend = descend
         self._functions = functions
         self._injections = injections
@@ -514,14 +670,19 @@ class _Apply(cst.CSTTransformer):
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> cst.ImportFrom:
+        added = self._appends.get(id(original_node))
+        if added:
+            # new names follow the old ones, which keep their places (and the statement stays)
+            updated_node = with_names(updated_node, added)
         return self._trimmed(original_node, updated_node)
 
     def _trimmed(self, original: _ImportT, updated: _ImportT) -> _ImportT:
         if isinstance(original.names, cst.ImportStar) or isinstance(updated.names, cst.ImportStar):
             return updated
+        # names that joined the statement come last: zip stops before them (none is doomed)
         doomed = {
             id(new)
-            for old, new in zip(original.names, updated.names, strict=True)
+            for old, new in zip(original.names, updated.names, strict=False)
             if id(old) in self._doomed_aliases
         }
         if not doomed or len(doomed) == len(updated.names):

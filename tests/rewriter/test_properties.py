@@ -38,7 +38,9 @@ scope as Python does: after ADD every function carries exactly one decorator tha
 decorator runs (an import is added exactly when no TensorFlow name reaches the function); after
 REMOVE none does and no TensorFlow import that only a removed decorator used is left; after
 CONFIGURE every hybrid function's decorator passes ``reduce_retracing=True`` and keeps its other
-arguments, and a new ``input_signature`` names ``TensorSpec`` the way the module reaches it.
+arguments, and a new ``input_signature`` names ``TensorSpec`` the way the module reaches it
+(through a module alias, names of ``from tensorflow import`` that the rewriter may have added
+to, or a star import).
 
 The helpers (``collect_functions``, ``assert_local_edit`` ...) are also used by the Keras stress
 test beside this file. ``HYBRIDIZE_PROPERTY_SCALE`` multiplies the example counts.
@@ -50,6 +52,7 @@ import ast
 import difflib
 import os
 import re
+import symtable
 import textwrap
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -129,8 +132,9 @@ OTHER = "other"
 
 @attrs.frozen
 class Binding:
-    """What a name means in one scope: the ``tensorflow`` module, ``tensorflow.function``, or
-    anything else (a name bound twice in different ways counts as anything else)."""
+    """What a name means in one scope: the ``tensorflow`` module, ``tensorflow.function``,
+    another name of TensorFlow (``tensorflow.TensorSpec``), or anything else (a name bound
+    twice in different ways counts as anything else)."""
 
     kind: str
     lines: tuple[int, ...] = ()
@@ -159,6 +163,8 @@ def _import_bindings(node: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, s
                 yield "function", TENSORFLOW_FUNCTION
         elif tensorflow and alias.name == "function":
             yield alias.asname or alias.name, TENSORFLOW_FUNCTION
+        elif tensorflow:
+            yield alias.asname or alias.name, f"{TENSORFLOW_MODULE}.{alias.name}"
         else:
             yield alias.asname or alias.name, OTHER
 
@@ -564,14 +570,19 @@ def assert_meaning(before: str, result: Rewrite, action: ChangeAction) -> None:
             added.remove(ast.unparse(statement))
         assert set(added) <= {"import tensorflow as tf", "import tensorflow"}, added
         spell_without_import = all(
-            any(binding.kind != OTHER for binding in found.context.values())
+            any(
+                binding.kind in (TENSORFLOW_MODULE, TENSORFLOW_FUNCTION)
+                for binding in found.context.values()
+            )
             for found in old_functions
             if not found.tensorflow_decorators()
         )
         assert bool(added) != spell_without_import, added
     if action is ChangeAction.REMOVE:
+        # read anywhere now (a function's own ``tf`` may hide a use LibCST still counts), but
+        # used before only if a read resolved to the module's name
         used = _used_names(tree)
-        used_before = _used_names(old_tree)
+        used_before = _used_names(old_tree, before)
         for imported in _runtime_imports(tree):  # one for type checkers may fill a block
             if isinstance(imported, ast.ImportFrom) and imported.names[0].name == "*":
                 continue
@@ -579,9 +590,14 @@ def assert_meaning(before: str, result: Rewrite, action: ChangeAction) -> None:
             assert bound & used or not bound & used_before, f"left {ast.unparse(imported)}"
 
 
-def _used_names(tree: ast.Module) -> set[str]:
-    """Names read anywhere, and names ``__all__`` exports (an exported import is used)."""
-    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+def _used_names(tree: ast.Module, source: str | None = None) -> set[str]:
+    """Names read anywhere, and names ``__all__`` exports (an exported import is used). With
+    ``source``, only reads of module-level names: the compiler's symbol tables resolve them, so
+    a read of a function's own ``tf`` is not a use of the module's (where the tables cannot be
+    built, every name read counts)."""
+    used = _global_reads(source) if source is not None else None
+    if used is None:
+        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
@@ -592,6 +608,27 @@ def _used_names(tree: ast.Module) -> set[str]:
                 if isinstance(item, ast.Constant) and isinstance(item.value, str)
             )
     return used
+
+
+def _global_reads(source: str) -> set[str] | None:
+    """Names read at module level or, as globals, from any function or class body."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            top = symtable.symtable(source, "<generated>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    names = {symbol.get_name() for symbol in top.get_symbols() if symbol.is_referenced()}
+    pending = list(top.get_children())
+    while pending:
+        table = pending.pop()
+        names.update(
+            symbol.get_name()
+            for symbol in table.get_symbols()
+            if symbol.is_referenced() and symbol.is_global()
+        )
+        pending.extend(table.get_children())
+    return names
 
 
 def _assert_bound_before(
@@ -1024,11 +1061,147 @@ def _canonical_tensorflow(
             return self.generic_visit(node)
 
         def visit_Name(self, node: ast.Name) -> ast.AST:
+            binding = found.context.get(node.id)
+            if binding is not None and binding.kind.startswith(f"{TENSORFLOW_MODULE}."):
+                _assert_bound_before(tree, found, node, lines)
+                attribute = binding.kind[len(TENSORFLOW_MODULE) + 1 :]
+                return ast.Attribute(ast.Name("tf", ast.Load()), attribute, ast.Load())
             if node.id in {"TensorSpec", "float32"} and node.id not in found.context and star:
                 return ast.Attribute(ast.Name("tf", ast.Load()), node.id, ast.Load())
             return node
 
     return ast.unparse(Canonical().visit(ast.parse(ast.unparse(value), mode="eval")))
+
+
+SIGNATURES = (
+    SIGNATURE,
+    "[[tf.TensorSpec(shape=(None, 784), dtype=tf.float32)],"
+    " (tf.TensorSpec(shape=(), dtype=tf.int32),)]",
+    "(tf.RaggedTensorSpec(shape=[None, None], dtype=tf.int64), tf.SparseTensorSpec(shape=[4, 4]))",
+    "[tf.TensorSpec(shape=[None], dtype=tf.dtypes.int32)]",
+)
+"""Signatures a change may carry: nested, ragged, sparse, a dotted dtype."""
+
+EXTRA_FROM_NAMES = ("constant", "TensorSpec", "TensorSpec as Spec", "float32", "dtypes")
+FROM_LAYOUTS = ("one-line", "parenthesised", "backslash", "lines", "hanging")
+
+
+@st.composite
+def _from_import(draw: st.DrawFn, unit: str) -> tuple[list[str], str]:
+    """A ``from tensorflow import function, ...`` statement in one of the layouts people use."""
+    names = ["function", *draw(st.lists(st.sampled_from(EXTRA_FROM_NAMES), unique=True))]
+    names = draw(st.permutations(names))
+    layout = draw(st.sampled_from(FROM_LAYOUTS))
+    comma = draw(st.sampled_from(("", ",")))
+    head = "from tensorflow import "
+    if layout == "one-line" or (layout in ("backslash", "hanging") and len(names) < 2):
+        return [head + ", ".join(names)], layout
+    if layout == "parenthesised":
+        return [f"{head}({', '.join(names)}{comma})"], layout
+    if layout == "backslash":
+        continued = [f"{unit}{name}, \\" for name in names[1:-1]] + [f"{unit}{names[-1]}"]
+        return [f"{head}{names[0]}, \\", *continued], layout
+    if layout == "hanging":
+        align = " " * len(head + "(")
+        rest = [f"{align}{name}," for name in names[1:-1]] + [f"{align}{names[-1]}{comma})"]
+        return [f"{head}({names[0]},", *rest], layout
+    comment = draw(st.sampled_from(("", "  # the last one")))
+    body = [f"{unit}{name}," for name in names[:-1]] + [f"{unit}{names[-1]}{comma}{comment}"]
+    return [f"{head}(", *body, ")"], layout
+
+
+@st.composite
+def from_import_modules(draw: st.DrawFn) -> tuple[str, str]:
+    """A module that spells TensorFlow only through ``from tensorflow import`` names, with
+    functions whose scopes may shadow ``TensorSpec`` or ``float32`` (and perhaps ``tf`` taken
+    at module level); and its import's layout."""
+    unit = draw(st.sampled_from(("    ", "  ", "\t")))
+    statement, layout = draw(_from_import(unit))
+    lines = ['"""Module."""', "", "import os", *statement]
+    if draw(st.integers(0, 3)) == 0:
+        lines.append("tf = None  # taken: a new import binds tensorflow")
+    for index in range(draw(st.integers(1, 4))):
+        decorator = draw(st.sampled_from(("", "@function", "@function(jit_compile=True)")))
+        kind = draw(st.sampled_from(("top", "top", "nested", "method")))
+        lines.append("")
+        lines.append("")
+        body = [f"def f{index}(x):", f"{unit}return x"]
+        if decorator:
+            body.insert(0, decorator)
+        if kind == "top":
+            lines += body
+        elif kind == "nested":
+            shadow = draw(st.sampled_from(("", "TensorSpec = None", "float32 = 32")))
+            lines.append(f"def outer{index}(y):")
+            if shadow:
+                lines.append(f"{unit}{shadow}")
+            lines += [f"{unit}{line}" for line in body]
+            lines.append(f"{unit}return f{index}(y)")
+        else:
+            attribute = draw(st.sampled_from(("units = 3", "float32 = 'float32'")))
+            lines += [f"class C{index}:", f"{unit}{attribute}"]
+            lines += [f"{unit}{line}" for line in body]
+    return "\n".join(lines) + "\n", layout
+
+
+def _signature_changes(source: str, signature: str) -> list[Change]:
+    """CONFIGURE every hybrid function and ADD every eager one, with ``signature``."""
+    arguments = (("input_signature", signature),)
+    return [
+        Change(
+            s.qualname, s.line, ChangeAction.CONFIGURE if s.hybrid else ChangeAction.ADD, arguments
+        )
+        for s in collect_functions(source)
+    ]
+
+
+@TF_SETTINGS
+@given(module=from_import_modules(), signature=st.sampled_from(SIGNATURES))
+def test_tf_signature_names_join_the_from_import_in_its_layout(
+    module: tuple[str, str], signature: str
+) -> None:
+    """A module that imports TensorFlow names with ``from tensorflow import ...`` gets the
+    names a signature needs in that statement (hazards §D), unless one is taken where it is
+    needed, in which case the signature goes through a module alias. The result compiles, stays
+    local, is a fixpoint, and each decorator names exactly the signature asked for; the
+    statement keeps its names in order, gains only names of the signature, and keeps its layout
+    (one name per line stays one name per line, with the same trailing comma)."""
+    source, layout = module
+    changes = _signature_changes(source, signature)
+    result = rewrite_source(source, changes)
+    assert all(outcome.applied for outcome in result.outcomes), result.outcomes
+    assert compiles(result.source), result.source
+    assert_local_edit(source, result)
+    again = rewrite_source(result.source, _signature_changes(result.source, signature))
+    assert again.source is result.source, [o.message for o in again.outcomes if o.applied]
+    tree = parse(result.source)
+    lines = split_lines(result.source)
+    canonical = ast.unparse(ast.parse(signature, mode="eval"))
+    for found in function_nodes(tree):
+        decorators = found.tensorflow_decorators()
+        assert len(decorators) == 1, found.qualname
+        decorator = decorators[0]
+        assert isinstance(decorator, ast.Call), ast.unparse(decorator)
+        values = [k.value for k in decorator.keywords if k.arg == "input_signature"]
+        assert len(values) == 1, ast.unparse(decorator)
+        spelled = _canonical_tensorflow(values[0], found, tree, lines)
+        assert spelled == canonical, f"{found.qualname}: {ast.unparse(values[0])}"
+    old = next(node for node in parse(source).body if isinstance(node, ast.ImportFrom))
+    new = next(node for node in tree.body if isinstance(node, ast.ImportFrom))
+    old_names = [ast.unparse(alias) for alias in old.names]
+    new_names = [ast.unparse(alias) for alias in new.names]
+    assert new_names[: len(old_names)] == old_names, new_names
+    wanted = {
+        node.attr for node in ast.walk(ast.parse(signature)) if isinstance(node, ast.Attribute)
+    }
+    assert set(new_names[len(old_names) :]) <= wanted, new_names
+    if layout == "lines":
+        old_lines = split_lines(source)[old.lineno - 1 : old.end_lineno]
+        new_lines = lines[new.lineno - 1 : new.end_lineno]
+        assert len(new_lines) == len(new_names) + 2, new_lines
+        assert new_lines[-2].split("#")[0].rstrip().endswith(",") == (
+            old_lines[-2].split("#")[0].rstrip().endswith(",")
+        ), new_lines
 
 
 @HYPOTHESMITH_SETTINGS

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import textwrap
+import unicodedata
+from unittest import mock
 
 import hypothesmith
 import pytest
@@ -22,6 +24,7 @@ from hybridize.rewriter import (
     Outcome,
     Rewrite,
     RewriteError,
+    names,
     rewrite_source,
 )
 
@@ -184,6 +187,84 @@ def test_a_function_wrapped_by_a_call_is_named_in_the_reason() -> None:
     assert "wrapped by the tf.function(...) call at line 8" in outcome.message
 
 
+def test_wrapping_calls_are_indexed_once_per_module() -> None:
+    """Wording "wrapped by the call at line N" must not rescan every call of the module for
+    each change that cannot apply (a hot spot on generated code with many calls)."""
+    functions = 40
+    calls = [f"h{index} = tf.function(g{index})\n" for index in range(functions)]
+    calls += [f"print(g{index})\n" for index in range(functions)]
+    definitions = [f"def g{index}(x):\n    return x\n\n\n" for index in range(functions)]
+    source = "import tensorflow as tf\n\n\n" + "".join(definitions) + "".join(calls)
+    changes = [_change(source, f"g{index}", REMOVE) for index in range(functions)]
+    seen: list[str] = []
+
+    def counting(name: str) -> str:
+        seen.append(name)
+        return unicodedata.normalize("NFKC", name)
+
+    with mock.patch.object(names, "normalized", counting):
+        rewrite = rewrite_source(source, changes)
+    first_call = 4 + 4 * functions
+    assert [outcome.message for outcome in rewrite.outcomes] == [
+        "no tf.function decorator (it is wrapped by the tf.function(...) call at line "
+        f"{first_call + index}, which is left as it is)"
+        for index in range(functions)
+    ]
+    assert len(seen) <= 2 * len(calls) + functions, len(seen)
+
+
+def test_a_signature_joins_the_from_import_and_says_so() -> None:
+    source = "from tensorflow import function\n\n\n@function\ndef f(x):\n    return x\n"
+    signature = "[tf.TensorSpec(shape=(None, 784), dtype=tf.float32)]"
+    rewrite = rewrite_source(
+        source, [_change(source, "f", CONFIGURE, (("input_signature", signature),))]
+    )
+    assert _only(rewrite).message == (
+        "set input_signature=[TensorSpec(shape=(None, 784), dtype=float32)] on @function; "
+        "added TensorSpec, float32 to from tensorflow import function"
+    )
+    assert rewrite.source.startswith("from tensorflow import function, TensorSpec, float32\n")
+
+
+def test_an_existing_signature_is_compared_by_meaning() -> None:
+    """The same signature spelled another way is already there; a ``tf`` that is not
+    TensorFlow does not spell the same signature, however alike the text looks."""
+    signature = (("input_signature", "[tf.TensorSpec(shape=[None], dtype=tf.float32)]"),)
+    same = _source(
+        """
+        import tensorflow
+        from tensorflow import TensorSpec as Spec, float32 as f32
+
+
+        @tensorflow.function(input_signature=[Spec(shape=[None], dtype=f32)])
+        def f(x):
+            return x
+        """
+    )
+    rewrite = rewrite_source(same, [_change(same, "f", CONFIGURE, signature)])
+    assert _only(rewrite).message == "already configured"
+    assert rewrite.source is same
+    other = _source(
+        """
+        import tensorflow
+
+
+        class Model:
+            tf = fake_tensorflow
+
+            @tensorflow.function(input_signature=[tf.TensorSpec(shape=[None], dtype=tf.float32)])
+            def f(self, x):
+                return x
+        """
+    )
+    rewrite = rewrite_source(other, [_change(other, "Model.f", CONFIGURE, signature)])
+    assert _only(rewrite).applied
+    assert (
+        "@tensorflow.function(input_signature=[tensorflow.TensorSpec(shape=[None], "
+        "dtype=tensorflow.float32)])" in rewrite.source
+    )
+
+
 def test_no_name_left_to_import_tensorflow_with() -> None:
     source = "tf = 1\ntensorflow = 2\n\n\ndef f(x):\n    return x\n"
     outcome = _only(rewrite_source(source, [Change("f", 5, ADD)]))
@@ -288,7 +369,12 @@ _DECORATORS = [
     "@user\n",
     "# a comment\n",
 ]
-_ARGUMENTS = [(), (("reduce_retracing", "True"),), (("jit_compile", "False"),)]
+_ARGUMENTS = [
+    (),
+    (("reduce_retracing", "True"),),
+    (("jit_compile", "False"),),
+    (("input_signature", "[tf.TensorSpec(shape=[None], dtype=tf.float32)]"),),
+]
 
 
 @st.composite
