@@ -10,6 +10,7 @@ import contextlib
 import gc
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,6 +28,15 @@ from hybridize.rewriter.model import Change, ChangeAction
 from hybridize.rewriter.write import FilePlan, plan_file, write_plan
 from hybridize.transfer.analysis import Analysis
 from hybridize.transfer.facts import FunctionFacts, compute_facts
+from hybridize.verify import (
+    REFUTED,
+    Candidate,
+    Outcome,
+    ProjectFile,
+    Verification,
+    cached_outcomes,
+    verify_candidates,
+)
 
 SCHEMA_VERSION = 1
 
@@ -149,13 +159,18 @@ class Result:
         }
         if self.config.timings:
             summary["seconds"] = round(self.seconds, 3)
+        verified = self.cached_verifications()
         return {
             "schema": SCHEMA_VERSION,
             "tool": {"name": "hybridize", "version": __version__},
             "settings": self.config.to_json(),
             "files": [f.to_json() for f in self.files],
             "functions": [
-                {**f.to_json(), "decision": self.decisions[f.id].to_json()} for f in self.functions
+                {
+                    **f.to_json(),
+                    "decision": _decision_json(self.decisions[f.id], verified.get(f.id)),
+                }
+                for f in self.functions
             ],
             "summary": summary,
         }
@@ -166,8 +181,82 @@ class Result:
     # -- rewriting -----------------------------------------------------------------------------
     def fixable(self, unsafe: bool = False) -> list[tuple[FunctionFacts, Decision]]:
         """The applicable decisions ``fix`` applies: the safe ones, and with ``unsafe`` also the
-        conditional ones."""
-        return [(f, d) for f, d in self.applicable if unsafe or d.safety is Safety.SAFE]
+        conditional ones; never one that ``verify`` refuted (a cached verification of the same
+        sources)."""
+        verified = self.cached_verifications()
+        return [
+            (f, d)
+            for f, d in self.applicable
+            if (unsafe or d.safety is Safety.SAFE)
+            and not (f.id in verified and verified[f.id].status == REFUTED)
+        ]
+
+    # -- runtime verification ------------------------------------------------------------------
+    def verify(
+        self,
+        python: str | os.PathLike[str] | None = None,
+        timeout: float = 120.0,
+        use_cache: bool = True,
+        entry: str | os.PathLike[str] | None = None,
+        jobs: int = 1,
+    ) -> list[Verification]:
+        """Run every applicable decision (safe and conditional) under TensorFlow and compare the
+        original with the refactored code: through an entry program of the project (``entry``,
+        else a module with ``if __name__ == "__main__":`` that imports the function), else on
+        inputs generated from the inferred signature. Each run is a child process of ``python``
+        (default: this interpreter) limited to ``timeout`` seconds; ``jobs`` runs at once.
+        Results are cached in ``.hybridize_cache/verify/`` at the project root (``use_cache``
+        false recomputes them). Needs nothing but the standard library here: TensorFlow is only
+        imported by the children."""
+        if not timeout > 0:
+            raise UserError("--timeout must be more than 0 seconds")
+        if jobs < 1:
+            raise UserError("--jobs must be 1 or more")
+        interpreter = os.fspath(python) if python is not None else sys.executable
+        if os.sep in interpreter or (os.altsep and os.altsep in interpreter):
+            if not os.path.isfile(interpreter):
+                raise UserError(f"--python: {interpreter}: no such file")
+        else:
+            import shutil
+
+            found = shutil.which(interpreter)
+            if found is None:
+                raise UserError(f"--python: {interpreter}: not found on PATH")
+            interpreter = found
+        entry_path = None
+        if entry is not None:
+            entry_path = Path(entry).resolve()
+            if not entry_path.is_file():
+                raise UserError(f"--entry: {os.fspath(entry)}: no such file")
+        candidates = [Candidate(f, d, _change(f, d)) for f, d in self.applicable]
+        if not candidates:
+            return []
+        return verify_candidates(
+            self.root,
+            self._project_files(),
+            candidates,
+            version=__version__,
+            python=interpreter,
+            timeout=float(timeout),
+            use_cache=use_cache,
+            entry=entry_path,
+            jobs=jobs,
+        )
+
+    def cached_verifications(self) -> dict[str, Outcome]:
+        """Function id -> the latest cached verification of its applicable decision, when the
+        sources it was verified on are the ones analysed (whatever interpreter ran it)."""
+        applicable = [(f.id, d) for f, d in self.applicable]
+        if not applicable:
+            return {}
+        return cached_outcomes(self.root, applicable, self._project_files(), __version__)
+
+    def _project_files(self) -> list[ProjectFile]:
+        return [
+            ProjectFile(f.relpath, f.path, f.digest, f.encoding)
+            for f in self.files
+            if f.status == SourceStatus.ANALYZED.value
+        ]
 
     def plan(self, unsafe: bool = False) -> list[FilePlan]:
         """The rewrite of every file that has something to apply, computed but not written."""
@@ -253,6 +342,17 @@ def _change(facts: FunctionFacts, decision: Decision) -> Change:
         DecisionKind.RECONFIGURE: ChangeAction.CONFIGURE,
     }[decision.kind]
     return Change(facts.qualname, facts.location.line, action, arguments, facts.id)
+
+
+def _decision_json(decision: Decision, verification: Outcome | None) -> dict[str, Any]:
+    data = decision.to_json()
+    if verification is not None:
+        data["verification"] = {
+            "status": verification.status,
+            "detail": verification.detail,
+            "speedup": verification.speedup,
+        }
+    return data
 
 
 def _count(values: Any) -> dict[str, int]:
