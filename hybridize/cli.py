@@ -152,6 +152,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(handler=_run_report)
 
+    _add_verify_command(commands, [common, options])
+
     explain = commands.add_parser(
         "explain",
         parents=[common],
@@ -415,6 +417,93 @@ def _default_docs_base(output: Path) -> str:
     except ValueError:  # another drive (Windows)
         return docs.as_uri()
     return Path(relative).as_posix()
+
+
+# --- verify: runtime validation of the decisions (hybridize.verify) -------------------------------
+
+
+def _add_verify_command(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    verify = commands.add_parser(
+        "verify",
+        parents=parents,
+        help="run the original and the refactored code under TensorFlow and compare",
+        description="For each applicable decision (safe and conditional), run the project's "
+        "entry program (a module with `if __name__ == '__main__':`) unchanged and with only "
+        "that decision applied, in temporary copies and child processes of --python, and "
+        "compare the function's results, the program's prints, logging, file writes and "
+        "module globals, and trace counts; without a program that calls the function, call it "
+        "on inputs generated from its inferred signature. Outcomes (verified with the speedup, "
+        "refuted with the difference, not-verifiable with why) are cached in "
+        ".hybridize_cache/verify/; `fix` never applies a refuted decision. Exit 0 when nothing "
+        "is refuted, 1 when something is, 2 on errors.",
+    )
+    verify.add_argument(
+        "--python", default=None, metavar="PATH",
+        help="the interpreter with TensorFlow to run the code with (default: this one)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--timeout", type=float, default=120.0, metavar="S",
+        help="seconds each run may take (default: 120)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--entry", type=Path, default=None, metavar="PATH",
+        help="the program to run (default: a module with `if __name__ == '__main__':` that "
+        "imports the function's module)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--jobs", type=int, default=1, metavar="N",
+        help="runs at once (default: 1; more is faster but makes the timings noisier)",
+    )  # fmt: skip
+    verify.add_argument(
+        "--no-cache", action="store_true", help="recompute cached outcomes (and cache the new ones)"
+    )
+    verify.set_defaults(handler=_run_verify)
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from hybridize import api
+
+    resolved = _resolve(args)
+    result = api.analyze(list(resolved.paths), resolved.config)
+    count = len(result.applicable)
+    if count and sys.stderr.isatty():
+        print(f"verifying {_plural(count, 'decision')}…", file=sys.stderr, flush=True)
+    verifications = result.verify(
+        python=args.python,
+        timeout=args.timeout,
+        use_cache=not args.no_cache,
+        entry=args.entry,
+        jobs=args.jobs,
+    )
+    style = _Style(enabled=_use_colour(sys.stdout))
+    colours = {"verified": "green", "refuted": "red", "not-verifiable": "yellow"}
+    for verification in sorted(verifications, key=lambda v: (v.path, v.line, v.col)):
+        location = f"{verification.path}:{verification.line}:{verification.col}:"
+        detail = verification.detail
+        if verification.speedup is not None:
+            speedup = verification.speedup
+            detail += f", speedup {speedup:.1f}x" if speedup >= 1 else f", speedup {speedup:.2f}x"
+        note = " [cached]" if verification.cached else ""
+        sys.stdout.write(
+            f"{style('bold', location)} {style(colours[verification.status], verification.status)} "
+            f"{verification.kind} {style('bold', verification.qualname)} — {detail}{note}\n"
+        )
+    counts = {status: 0 for status in colours}
+    for verification in verifications:
+        counts[verification.status] += 1
+    if verifications:
+        summary = (
+            f"{_plural(count, 'applicable decision')}: {counts['verified']} verified, "
+            f"{counts['refuted']} refuted, {counts['not-verifiable']} not verifiable"
+        )
+        cached = sum(1 for v in verifications if v.cached)
+        if cached:
+            summary += f" ({cached} cached)"
+    else:
+        summary = "Nothing to verify: no applicable decisions"
+    print(style("dim", summary))
+    sys.stdout.flush()
+    return EXIT_FOUND if counts["refuted"] else EXIT_OK
 
 
 def _print_edits(edits: Sequence[Edit], out: TextIO) -> None:

@@ -72,6 +72,17 @@ def test_wrong_refactorings_are_refuted_and_never_fixed(
     check = json.loads(analyze([root], SIDE_EFFECTS).to_json())
     shown = {f["qualname"]: f["decision"]["verification"]["status"] for f in check["functions"]}
     assert shown == {"scale": REFUTED, "norm": REFUTED, "affine": VERIFIED}
+
+    # The command line reads [tool.hybridize], decides the same and reuses the outcomes.
+    assert cli.main(["verify", str(root)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" — ")[0] for line in lines[:3]] == [
+        "scaling.py:9:1: refuted hybridize scale",
+        "scaling.py:16:1: refuted hybridize norm",
+        "scaling.py:21:1: verified hybridize affine",
+    ]
+    assert all(line.endswith("[cached]") for line in lines[:3])
+    assert lines[3] == "3 applicable decisions: 1 verified, 2 refuted, 0 not verifiable (3 cached)"
     assert cli.main(["fix", "--unsafe", str(root)]) == 0  # [tool.hybridize] ignores the checks
     fixed = (root / "scaling.py").read_text(encoding="utf-8")
     assert "@tf.function\ndef affine(" in fixed

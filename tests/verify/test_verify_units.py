@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hybridize.api import Config, UserError, analyze
+from hybridize import __version__, cli
+from hybridize.api import UserError, analyze
 from hybridize.verify import REFUTED, VERIFIED, Outcome, cache, runner
+from hybridize.verify.engine import probe
 from hybridize.verify.entry import Programs, is_main_program, module_name
 from hybridize.verify.inputs import ConstantInput, NoInputs, TensorInput, draw, plan_inputs
 from hybridize.verify.model import ProjectFile
@@ -192,17 +194,17 @@ def test_the_runner_needs_neither_hybridize_nor_tensorflow_to_load() -> None:
 # --- the cache, and what the API does with it ----------------------------------------------
 
 
-def _seed_cache(result_root: Path, status: str, config: Config | None = None) -> None:
-    """Write a cache entry for every applicable decision, as ``verify`` would."""
-    result = analyze([result_root], config)
-    files = result._project_files()
-    digests = {f.relpath: f.digest for f in files}
+def _seed_cache(root: Path, status: str, python: str = "python", tf: str = "2.21.0") -> None:
+    """Write a cache entry for every applicable decision, as ``verify`` run with ``python``
+    (which has TensorFlow ``tf``) would."""
+    result = analyze([root])
+    digests = {f.relpath: f.digest for f in result._project_files()}
     for facts, decision in result.applicable:
-        key = cache.source_key(facts.id, decision, digests, "0.1.0")
+        key = cache.source_key(facts.id, decision, digests, __version__)
         cache.store(
             result.root,
             key,
-            cache.environment_key("python", "2.21.0", None),
+            cache.environment_key(python, tf, None),
             Outcome(status, f"{status} by the test", 1.5),
             {},
         )
@@ -279,3 +281,60 @@ def test_verify_layer_never_imports_tensorflow() -> None:
     for name in ("engine", "inputs", "entry", "cache", "model"):
         source = (Path(runner.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
         assert "import tensorflow" not in source and "import numpy" not in source, name
+
+
+# --- the command line ----------------------------------------------------------------------
+
+
+def test_verify_command_prints_one_line_per_decision(
+    copy_project: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outcomes cached for this interpreter are reused: no child process runs."""
+    root = copy_project("generated")
+    tensorflow = probe(sys.executable).tensorflow
+    _seed_cache(root, REFUTED, python=sys.executable, tf=tensorflow or "")
+    assert cli.main(["verify", str(root)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "ops.py:6:1: refuted hybridize normalise — refuted by the test, speedup 1.5x [cached]",
+        "ops.py:13:1: refuted dehybridize count — refuted by the test, speedup 1.5x [cached]",
+        "2 applicable decisions: 0 verified, 2 refuted, 0 not verifiable (2 cached)",
+    ]
+    _seed_cache(root, VERIFIED, python=sys.executable, tf=tensorflow or "")
+    assert cli.main(["verify", str(root)]) == 0
+
+
+def test_verify_command_without_tensorflow_exits_zero(
+    copy_project: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "python3"
+    fake.write_text('#!/bin/sh\necho \'{"python": "3.11.0"}\'\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    assert cli.main(["verify", str(copy_project("generated")), "--python", str(fake)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"ops.py:6:1: not-verifiable hybridize normalise — TensorFlow is not installed for {fake}"
+        in out
+    )
+    assert out.endswith("2 applicable decisions: 0 verified, 0 refuted, 2 not verifiable\n")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--timeout", "0"], "hybridize: error: --timeout must be more than 0 seconds"),
+        (
+            ["--python", "/no/such/python"],
+            "hybridize: error: --python: /no/such/python: no such file",
+        ),
+        (["--entry", "missing.py"], "hybridize: error: --entry: missing.py: no such file"),
+    ],
+)
+def test_verify_command_usage_errors_exit_two(
+    copy_project: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    assert cli.main(["verify", str(copy_project("generated")), *arguments]) == 2
+    assert capsys.readouterr().err.strip() == message
