@@ -564,6 +564,7 @@ class _Session:
                 },
                 "kind": "",
                 "label": "in a second run",
+                "exact_texts": True,
                 "rtol": RTOL,
                 "atol": ATOL,
             }
@@ -640,7 +641,7 @@ class _Session:
                 stdin=subprocess.DEVNULL,
                 stdout=devnull,
                 stderr=stderr,
-                start_new_session=True,
+                start_new_session=os.name == "posix",
             )
             with self._tracked(process):
                 try:
@@ -699,8 +700,9 @@ def _environment() -> dict[str, str]:
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
     """Kill the child and everything it started (its own process group)."""
-    with contextlib.suppress(OSError):
-        os.killpg(process.pid, signal.SIGKILL)
+    if hasattr(os, "killpg"):  # POSIX: the child leads its own process group
+        with contextlib.suppress(OSError):
+            os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         process.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
