@@ -293,7 +293,11 @@ def _run_fix(args: argparse.Namespace) -> int:
         edits = result.edits(plans)
         _print_edits(edits, sys.stdout)
     fixable = {facts.id for facts, _ in result.fixable(resolved.unsafe)}
-    left = [facts for facts, _ in result.applicable if facts.id not in fixable]
+    refuted = {
+        fid for fid, v in result.cached_verifications().items() if v.status == "refuted"
+    }
+    left = [f for f, _ in result.applicable if f.id not in fixable and f.id not in refuted]
+    skipped = [f for f, _ in result.applicable if f.id in refuted]
     failed = [p for p in plans if p.message]
     for plan in failed:
         print(f"{PROG}: error: {plan.relpath}: {plan.message}", file=sys.stderr)
@@ -305,6 +309,10 @@ def _run_fix(args: argparse.Namespace) -> int:
     if left:
         summary += (
             f"; {_plural(len(left), 'conditional refactoring')} not applied (--unsafe applies them)"
+        )
+    if skipped:
+        summary += (
+            f"; {_plural(len(skipped), 'refactoring')} refuted by `hybridize verify` not applied"
         )
     print(summary, file=sys.stderr if args.diff else sys.stdout)
     sys.stdout.flush()
