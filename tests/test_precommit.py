@@ -1,9 +1,10 @@
 """The pre-commit hooks of ``.pre-commit-hooks.yaml``, run by the real ``pre-commit try-repo``.
 
 A small TensorFlow project (``examples/`` with ``total_steps`` left undecorated, so that exactly
-one safe decision applies: hybridize ``train_step``) is committed to a fresh git repository in a
-temporary directory. ``pre-commit try-repo <this checkout> hybridize-fix --all-files`` must fail
-and add ``@tf.function`` above ``train_step``; afterwards both hooks pass.
+two safe decisions apply: hybridize ``train_step`` and reconfigure ``eval_step``, both with
+``reduce_retracing=True`` since they are fed dataset batches of varying size) is committed to a
+fresh git repository in a temporary directory. ``pre-commit try-repo <this checkout>
+hybridize-fix --all-files`` must fail and make exactly those edits; afterwards both hooks pass.
 
 pre-commit builds a fresh virtualenv for a ``language: python`` hook and ``pip install``s this
 checkout into it. To keep that off the network, a session-scoped wheelhouse is built first,
@@ -286,7 +287,12 @@ def test_hooks_fix_then_pass(project: Path, hook_environment: dict[str, str]) ->
     train = project / TRAIN
     before = train.read_text(encoding="utf-8")
     assert "@tf.function\ndef train_step(" not in before
-    expected = before.replace("\ndef train_step(", "\n@tf.function\ndef train_step(", 1)
+    assert "\n@tf.function\ndef eval_step(" in before
+    expected = before.replace(
+        "\ndef train_step(", "\n@tf.function(reduce_retracing=True)\ndef train_step(", 1
+    ).replace(
+        "\n@tf.function\ndef eval_step(", "\n@tf.function(reduce_retracing=True)\ndef eval_step(", 1
+    )
 
     first = try_repo(project, hook_environment, "hybridize-fix")
     assert first.returncode != 0, output(first)
