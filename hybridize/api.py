@@ -27,7 +27,7 @@ from hybridize.refactor.registry import Settings, all_rules
 from hybridize.rewriter.model import Change, ChangeAction
 from hybridize.rewriter.write import FilePlan, plan_file, write_plan
 from hybridize.transfer.analysis import Analysis
-from hybridize.transfer.facts import FunctionFacts, compute_facts
+from hybridize.transfer.facts import FunctionFacts, OracleAnswers, compute_facts
 from hybridize.verify import (
     REFUTED,
     Candidate,
@@ -63,9 +63,15 @@ class Config:
     #: Callees outside the analysed code (dotted-name globs, e.g. ``mylib.log.*``) declared free
     #: of Python side effects: calls to them are not unmodelled-call assumptions.
     assume_pure: tuple[str, ...] = ()
+    #: Optional type oracle (``"pyright"``) asked about values the analysis leaves unknown; its
+    #: answers are facts with ``oracle`` evidence. None: no oracle (the default).
+    oracle: str | None = None
+    oracle_timeout: float = 120.0  # seconds the oracle may run
 
     def to_json(self) -> dict[str, Any]:
+        oracle = {"oracle": self.oracle} if self.oracle is not None else {}
         return {
+            **oracle,
             "exclude": list(self.exclude),
             "speculative": self.speculative,
             "min_ops": self.min_ops,
@@ -91,6 +97,10 @@ class Config:
             )
         if self.min_ops < 0:
             raise UserError("--min-ops must be 0 or more")
+        if self.oracle not in (None, "pyright"):
+            raise UserError(f"--oracle must be pyright, not {self.oracle!r}")
+        if not self.oracle_timeout > 0:
+            raise UserError("--oracle-timeout must be more than 0 seconds")
         return Settings(
             speculative=self.speculative,
             min_ops=self.min_ops,
@@ -377,6 +387,37 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+# --- the optional oracle (design §2): only imported when requested -----------------------------
+
+
+class _Oracle:
+    """``--oracle pyright``: find the tool before analysing (a missing one is a one-line user
+    error), ask it once the analysis ran. ``hybridize.oracle`` is imported only here."""
+
+    def __init__(self, config: Config) -> None:
+        from hybridize.oracle.pyright import OracleUnavailable, locate
+
+        self.config = config
+        try:
+            self.tool = locate()
+        except OracleUnavailable as error:
+            raise UserError(str(error)) from None
+
+    def ask(self, analysis: Analysis) -> OracleAnswers:
+        from hybridize.oracle.pyright import OracleUnavailable, run_oracle
+
+        try:
+            run = run_oracle(
+                analysis,
+                timeout=self.config.oracle_timeout,
+                tool=self.tool,
+                tool_version=__version__,
+            )
+        except OracleUnavailable as error:
+            raise UserError(str(error)) from None
+        return run.answers
+
+
 def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = None) -> Result:
     """Analyse the Python files under ``paths`` and return the per-function facts."""
     config = config or Config()
@@ -387,6 +428,7 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
     for path in paths:
         if not os.path.exists(path):
             raise UserError(f"{os.fspath(path)}: no such file or directory")
+    oracle = _Oracle(config) if config.oracle is not None else None  # fails early, clearly
     with _collector_paused():
         project = build_project(list(paths), exclude=config.exclude)
         if not project.files:
@@ -394,7 +436,8 @@ def analyze(paths: Sequence[str | os.PathLike[str]], config: Config | None = Non
             raise UserError(f"{shown}: no Python files found")
         analysis = Analysis(project, assume_pure=config.assume_pure)
         analysis.run()
-        functions = compute_facts(analysis, config.entry_points)
+        answers = oracle.ask(analysis) if oracle is not None else None
+        functions = compute_facts(analysis, config.entry_points, answers)
         decisions = decide_all(functions, settings)
     files = [
         FileResult(

@@ -221,6 +221,14 @@ def _add_settings_options(parser: argparse.ArgumentParser) -> None:
         help="read [tool.hybridize] from FILE instead of the nearest pyproject.toml",
     )  # fmt: skip
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    parser.add_argument(
+        "--oracle", choices=("pyright",), default=None,
+        help="ask pyright (Node.js + `pip install pyright`) about values left unknown",
+    )  # fmt: skip
+    parser.add_argument(
+        "--oracle-timeout", type=float, default=None, metavar="S",
+        help="seconds the oracle may run (default: 120)",
+    )  # fmt: skip
 
 
 def _resolve(args: argparse.Namespace) -> Resolved:
@@ -236,6 +244,8 @@ def _resolve(args: argparse.Namespace) -> Resolved:
         "input_signatures": args.input_signatures,
         "report_unused_ignores": args.report_unused_ignores,
         "unsafe": getattr(args, "unsafe", None),
+        "oracle": args.oracle,
+        "oracle_timeout": args.oracle_timeout,
     }
     return resolve(list(args.paths), overrides, config_file=args.config, isolated=args.isolated)
 

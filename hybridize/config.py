@@ -135,6 +135,22 @@ def _input_signatures(value: Any) -> str:
     raise _Invalid(f"expected one of {choices}, got {_shown(value)}{hint}")
 
 
+ORACLES = ("pyright",)
+
+
+def _oracle(value: Any) -> str:
+    if isinstance(value, str) and value in ORACLES:
+        return value
+    hint = _suggestion(value, ORACLES) if isinstance(value, str) else ""
+    raise _Invalid(f"expected one of {', '.join(map(repr, ORACLES))}, got {_shown(value)}{hint}")
+
+
+def _seconds(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise _Invalid(f"expected a number of seconds above 0, got {_shown(value)}")
+    return float(value)
+
+
 def _suggestion(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -166,6 +182,8 @@ KEYS: Mapping[str, _Key] = {
         _Key("report-unused-ignores", _boolean),
         _Key("entry-points", _strings),
         _Key("assume-pure", _strings),
+        _Key("oracle", _oracle),  # optional type oracle (hybridize.oracle)
+        _Key("oracle-timeout", _seconds),
     )
 }
 

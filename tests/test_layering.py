@@ -22,7 +22,9 @@ ROOT = "__init__"  # the top-level package ``hybridize`` itself
 _CORE = ("lattice", "stubs", "project", "transfer", "refactor")
 #: ``verify`` (optional runtime validation, design §2) builds the refactored source with the
 #: rewriter, so it sits below the front doors but above ``rewriter``.
-_BELOW_FRONT_DOORS = frozenset({*_CORE, "rewriter", "report", "verify"})
+#: ``oracle`` (optional type oracle, design §2) reads the analysis to place its probes, so it sits
+#: above ``transfer``; its answers reach ``transfer.facts`` as a plain mapping passed in by ``api``.
+_BELOW_FRONT_DOORS = frozenset({*_CORE, "rewriter", "report", "verify", "oracle"})
 
 #: layer -> the other layers it may import. A module may always import its own layer.
 ALLOWED: Mapping[str, frozenset[str]] = {
@@ -34,6 +36,7 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "rewriter": frozenset(_CORE),
     "report": frozenset(_CORE),
     "verify": frozenset({*_CORE, "rewriter"}),
+    "oracle": frozenset({"lattice", "stubs", "project", "transfer"}),
     "config": _BELOW_FRONT_DOORS | {"api", ROOT},
     "api": _BELOW_FRONT_DOORS | {"config", ROOT},
     "analysis_smoke": _BELOW_FRONT_DOORS | {"api", "config", ROOT},
@@ -170,6 +173,8 @@ def test_module_respects_layering(path: Path) -> None:
         ("from hybridize import report\n", "hybridize.rewriter.edits", False, ["report"]),
         ("from hybridize import __version__\n", "hybridize.lattice.tri", False, [ROOT]),
         ("from hybridize.cli import main\n", "hybridize.api", False, ["cli"]),
+        ("from hybridize.oracle import locate\n", "hybridize.transfer.facts", False, ["oracle"]),
+        ("from hybridize.refactor import rules\n", "hybridize.oracle.probes", False, ["refactor"]),
         ("importlib.import_module('hybridize.api')\n", "hybridize.project.x", False, ["api"]),
         (
             "if TYPE_CHECKING:\n    from hybridize.api import Result\n",

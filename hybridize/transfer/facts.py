@@ -74,7 +74,7 @@ class Evidence:
 class ParameterFacts:
     name: str
     value: Value
-    source: str  # call-sites | annotation | none
+    source: str  # call-sites | annotation | none (with oracle evidence when one answered)
     evidence: tuple[Evidence, ...]
 
     @property
@@ -233,13 +233,49 @@ def _tensor_json(value: Value) -> dict[str, Any]:
     return {}
 
 
+# --- the optional type oracle (design §2): answers come in as a plain mapping ------------------
+
+
+@attrs.frozen
+class OracleFact:
+    """What an external type checker (``--oracle``) says about a value the analysis left
+    unknown: ``value`` is joined into the parameter's value, ``detail`` (``oracle (pyright):
+    Tensor``) becomes the evidence, at ``location`` (the probed expression)."""
+
+    value: Value
+    detail: str
+    location: Location
+
+
+#: (function id, parameter name, call site or None for the parameter itself) -> the answer.
+OracleAnswers = Mapping[tuple[str, str, "Location | None"], OracleFact]
+
+
+def parameter_nodes(fn: FunctionInfo) -> list[ast.arg]:
+    """The parameters facts are computed for, in order (``self``/``cls`` of methods left out)."""
+    spec = fn.node.args
+    positional = [*spec.posonlyargs, *spec.args]
+    if fn.class_id is not None and not fn.is_staticmethod and positional and not fn.is_lambda:
+        positional = positional[1:]
+    args = [*positional]
+    if spec.vararg is not None:
+        args.append(spec.vararg)
+    args.extend(spec.kwonlyargs)
+    if spec.kwarg is not None:
+        args.append(spec.kwarg)
+    return args
+
+
 def compute_facts(
-    analysis: Analysis, entry_points: tuple[str, ...] = ()
+    analysis: Analysis,
+    entry_points: tuple[str, ...] = (),
+    oracle: OracleAnswers | None = None,
 ) -> list[FunctionFacts]:
     """Join everything the analysis found into one ``FunctionFacts`` per project function.
 
     ``entry_points`` (qualname globs, or ``path::qualname`` globs) name functions a framework
-    calls repeatedly from outside the analysed code: they count as called repeatedly."""
+    calls repeatedly from outside the analysed code: they count as called repeatedly.
+    ``oracle`` holds the answers of an external type checker for values left unknown."""
     project = analysis.project
     functions = sorted(project.functions)
     callees: dict[str, set[str]] = {}
@@ -276,7 +312,7 @@ def compute_facts(
     for fid in functions:
         fn = project.functions[fid]
         summary = joined[fid]
-        parameters = tuple(_parameters(analysis, fn))
+        parameters = tuple(_parameters(analysis, fn, oracle or {}))
         own_effects = effects[fid]
         kinds = own_effects.kinds()
         caller_ids = sorted({c for c, _ in callers.get(fid, [])})
@@ -668,17 +704,10 @@ def _any_parameter(parameters: tuple[ParameterFacts, ...], kind: str) -> Tri:
     return result
 
 
-def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
-    spec = fn.node.args
-    positional = [*spec.posonlyargs, *spec.args]
-    if fn.class_id is not None and not fn.is_staticmethod and positional and not fn.is_lambda:
-        positional = positional[1:]
-    args = [*positional]
-    if spec.vararg is not None:
-        args.append(spec.vararg)
-    args.extend(spec.kwonlyargs)
-    if spec.kwarg is not None:
-        args.append(spec.kwarg)
+def _parameters(
+    analysis: Analysis, fn: FunctionInfo, oracle: OracleAnswers
+) -> list[ParameterFacts]:
+    args = parameter_nodes(fn)
     observed = analysis.observations.get(fn.id, {})
     module = analysis.project.module_of(fn.id)
     result: list[ParameterFacts] = []
@@ -693,7 +722,15 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
                     :MAX_EVIDENCE
                 ]
             )
-            result.append(ParameterFacts(arg.arg, value, "call-sites", evidence))
+            answers = [
+                oracle[key]
+                for o in observations
+                if o.value.has_unknown and (key := (fn.id, arg.arg, o.location)) in oracle
+            ]
+            if answers:
+                value = value.join(join_all(a.value for a in answers))
+                evidence = _oracle_evidence(answers) + evidence
+            result.append(ParameterFacts(arg.arg, value, "call-sites", evidence[:MAX_EVIDENCE]))
             continue
         annotated = analysis.annotation_value(module, arg.annotation)
         if annotated is not None and arg.annotation is not None:
@@ -705,15 +742,25 @@ def _parameters(analysis: Analysis, fn: FunctionInfo) -> list[ParameterFacts]:
                 )
             )
             continue
-        result.append(
-            ParameterFacts(
-                arg.arg,
-                Value.unknown(UnknownReason.NO_CALLER, fn.location, arg.arg),
-                "none",
-                (),
+        unknown = Value.unknown(UnknownReason.NO_CALLER, fn.location, arg.arg)
+        answer = oracle.get((fn.id, arg.arg, None))
+        if answer is not None:
+            result.append(
+                ParameterFacts(
+                    arg.arg, unknown.join(answer.value), "none", _oracle_evidence([answer])
+                )
             )
-        )
+            continue
+        result.append(ParameterFacts(arg.arg, unknown, "none", ()))
     return result
+
+
+def _oracle_evidence(answers: Iterable[OracleFact]) -> tuple[Evidence, ...]:
+    unique = {(a.location, a.detail): a for a in answers}
+    return tuple(
+        Evidence(a.location, a.detail)
+        for a in sorted(unique.values(), key=lambda a: _location_key(a.location))
+    )
 
 
 def hybrid_decorator(analysis: Analysis, fn: FunctionInfo) -> Decorator | None:
