@@ -467,6 +467,16 @@ def _analysis_assumptions(facts: FunctionFacts) -> Iterable[Assumption]:
             discharge=discharge,
         )
     for parameter in facts.parameters:
+        if parameter.oracle:
+            answer = parameter.oracle[0]
+            yield Assumption(
+                id=f"type-hint:{facts.id}:{parameter.name}:oracle",
+                kind=AssumptionKind.TYPE_HINT,
+                claim=f"{parameter.name} is what the type checker says ({answer.detail})",
+                at=answer.location,
+                discharge="check the type the oracle inferred (it rests on annotations the "
+                "analysis does not verify), or call the function from the analysed code",
+            )
         if parameter.source == "annotation" and parameter.evidence:
             evidence = parameter.evidence[0]
             yield Assumption(

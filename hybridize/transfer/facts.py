@@ -65,9 +65,14 @@ FACT_NAMES = (
 class Evidence:
     location: Location
     detail: str
+    #: Where the fact comes from when not the analysis itself: ``"oracle"`` (a type checker).
+    kind: str | None = None
 
     def to_json(self) -> dict[str, str]:
-        return {"at": str(self.location), "detail": self.detail}
+        data = {"at": str(self.location), "detail": self.detail}
+        if self.kind is not None:
+            data["kind"] = self.kind
+        return data
 
 
 @attrs.frozen
@@ -80,6 +85,11 @@ class ParameterFacts:
     @property
     def kind(self) -> str:
         return self.value.kind()
+
+    @property
+    def oracle(self) -> tuple[Evidence, ...]:
+        """The evidence an external type checker (``--oracle``) supplied for this parameter."""
+        return tuple(e for e in self.evidence if e.kind == ORACLE)
 
     @property
     def bounded(self) -> Tri:
@@ -246,6 +256,9 @@ class OracleFact:
     detail: str
     location: Location
 
+
+#: The evidence kind of facts an external type checker supplied.
+ORACLE = "oracle"
 
 #: (function id, parameter name, call site or None for the parameter itself) -> the answer.
 OracleAnswers = Mapping[tuple[str, str, "Location | None"], OracleFact]
@@ -758,7 +771,7 @@ def _parameters(
 def _oracle_evidence(answers: Iterable[OracleFact]) -> tuple[Evidence, ...]:
     unique = {(a.location, a.detail): a for a in answers}
     return tuple(
-        Evidence(a.location, a.detail)
+        Evidence(a.location, a.detail, ORACLE)
         for a in sorted(unique.values(), key=lambda a: _location_key(a.location))
     )
 

@@ -160,6 +160,12 @@ def test_recorded_answers_become_oracle_facts_and_change_a_decision(
     assert after.applicable and after.kind.value == "hybridize"
     details = [e["detail"] for p in after.to_json()["proof"]["premises"] for e in p["evidence"]]
     assert "x: oracle (pyright): Tensor" in details
+    # evidence of kind oracle, and the decision rests on it: a type-hint assumption
+    assert x.to_json()["evidence"][0]["kind"] == "oracle"
+    assert after.safety.value == "conditional"
+    assert [a.id for a in after.proof.assumptions if a.kind.value == "type-hint"] == [
+        f"type-hint:{step.id}:x:oracle"
+    ]
     scale = with_oracle.function("scale")
     assert [p.kind for p in scale.parameters] == ["python", "tensor"]
     assert with_oracle.to_dict()["settings"]["oracle"] == "pyright"
