@@ -296,6 +296,8 @@ def _signature(
 
 
 def _ignored_rule(reason: str, context: RuleContext) -> Assumption:
+    """The ``configuration`` assumption of a reason id switched off, by a suppression comment
+    or by ``--select``/``--ignore``: the decision rests on the user's word for it."""
     if reason in context.suppressed:
         return Assumption(
             id=f"configuration:{reason}",
@@ -500,24 +502,8 @@ def _disabled_safety(rules: Mapping[str, Rule], context: RuleContext) -> Iterabl
     """A safety reason switched off by configuration is not checked: the decision then rests on
     the user's word, which the proof records (so the decision is conditional, never safe)."""
     for rule in rules.values():
-        if rule.category is not Category.SAFETY or context.settings.enabled(rule.id):
-            continue
-        if rule.id in context.suppressed:
-            yield Assumption(
-                id=f"configuration:{rule.id}",
-                kind=AssumptionKind.CONFIGURATION,
-                claim=f"{rule.id} does not apply (suppressed by a comment)",
-                at=context.suppressed_at,
-                discharge=f"remove {rule.id} from the `# hybridize: ignore[...]` comment",
-            )
-        else:
-            yield Assumption(
-                id=f"configuration:{rule.id}",
-                kind=AssumptionKind.CONFIGURATION,
-                claim=f"{rule.id} does not apply (the check is disabled by configuration)",
-                at=None,
-                discharge=f"enable {rule.id} again (remove it from --ignore / add it to --select)",
-            )
+        if rule.category is Category.SAFETY and not context.settings.enabled(rule.id):
+            yield _ignored_rule(rule.id, context)
 
 
 def _unique(assumptions: list[Assumption]) -> tuple[Assumption, ...]:
