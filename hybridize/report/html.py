@@ -22,10 +22,7 @@ from hybridize.report.inventory import (
     speedup_text,
 )
 from hybridize.report.links import reason_url
-from hybridize.report.snippets import SnippetBudget
-
-#: Snippets shown per decision; the remaining locations are still listed, without source.
-MAX_SNIPPETS = 12
+from hybridize.report.snippets import MAX_SNIPPETS, SnippetBudget
 
 SUPPORTING = "#2da44e"
 BLOCKING = "#bf8700"

@@ -17,10 +17,7 @@ from hybridize.report.inventory import (
     speedup_text,
 )
 from hybridize.report.links import reason_url
-from hybridize.report.snippets import SnippetBudget
-
-#: Snippets shown per decision; the remaining locations are still listed, without source.
-MAX_SNIPPETS = 12
+from hybridize.report.snippets import MAX_SNIPPETS, SnippetBudget
 
 #: Characters that start Markdown (or HTML) inline markup anywhere; ``_`` only at a word edge
 #: (GFM never reads snake_case as emphasis).

@@ -95,6 +95,11 @@ def snippets(
     return [snippet for _, snippet in sorted(found, key=lambda item: item[0])]
 
 
+#: Snippets shown per decision (HTML and Markdown); the remaining locations are still listed,
+#: without source.
+MAX_SNIPPETS = 12
+
+
 class SnippetBudget:
     """The snippets one decision may still show: at most ``limit``, and no line twice (a
     premise and an assumption often point at the same line)."""
